@@ -1,0 +1,38 @@
+{
+    "name": "Channel Distribution (DMS) – Core",
+    "summary": "Channel network of distributors, dealers and stores: tiers, territories, "
+    "onboarding by invitation, portal isolation of each member's subtree",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "DMS contributors",
+    "website": "https://example.com/dms",
+    "depends": ["sale_management", "sale_stock", "account", "portal", "web_hierarchy"],
+    "external_dependencies": {"python": ["qrcode"]},
+    "data": [
+        "security/distribution_core_groups.xml",
+        "security/ir.model.access.csv",
+        "security/distribution_core_security.xml",
+        "data/mail_template_data.xml",
+        "data/distribution_tier_data.xml",
+        "wizard/distribution_reason_wizard_views.xml",
+        "views/distribution_tier_views.xml",
+        "views/distribution_territory_views.xml",
+        "views/distribution_member_views.xml",
+        "views/distribution_invitation_views.xml",
+        "views/distribution_application_views.xml",
+        "views/res_partner_views.xml",
+        "views/distribution_menus.xml",
+        "views/portal_templates.xml",
+    ],
+    "demo": [
+        "demo/distribution_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "distribution_core/static/src/tours/*.js",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,132 @@
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+
+class DistributionPortal(CustomerPortal):
+    """'My channel': a member's own place, its subtree and its invitations."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "channel_member_count" in counters:
+            member = request.env["distribution.member"]._for_user()
+            values["channel_member_count"] = (
+                request.env["distribution.member"].search_count([("id", "child_of", member.id), ("id", "!=", member.id)])
+                if member
+                else 0
+            )
+        return values
+
+    def _channel_open_amounts(self, members):
+        """Open receivable per member, in one grouped query (as the portal user:
+        record rules restrict it to the user's subtree)."""
+        groups = request.env["account.move"]._read_group(
+            [
+                ("channel_member_id", "in", members.ids),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("payment_state", "not in", ("paid", "in_payment", "reversed")),
+            ],
+            ["channel_member_id"],
+            ["amount_residual_signed:sum"],
+        )
+        return {member.id: amount for member, amount in groups}
+
+    def _channel_order_counts(self, members):
+        groups = request.env["sale.order"]._read_group(
+            [("channel_member_id", "in", members.ids), ("state", "=", "sale")], ["channel_member_id"], ["__count"]
+        )
+        return {member.id: count for member, count in groups}
+
+    @http.route(["/my/channel"], type="http", auth="user", website=True)
+    def portal_my_channel(self, **kwargs):
+        Member = request.env["distribution.member"]
+        member = Member._for_user()
+        if not member:
+            return request.render("distribution_core.portal_no_channel", self._prepare_portal_layout_values())
+        subtree = Member.search([("id", "child_of", member.id)], order="parent_path")
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "channel",
+                "member": member,
+                "subtree": subtree - member,
+                "open_amounts": self._channel_open_amounts(subtree),
+                "order_counts": self._channel_order_counts(subtree),
+                "root_depth": member.depth,
+            }
+        )
+        return request.render("distribution_core.portal_my_channel", values)
+
+    @http.route(["/my/channel/member/<int:member_id>"], type="http", auth="user", website=True)
+    def portal_channel_member(self, member_id, **kwargs):
+        try:
+            member = request.env["distribution.member"].browse(member_id)
+            member.check_access("read")
+            member.name  # noqa: B018 - raises MissingError on a deleted id
+        except (AccessError, MissingError):
+            return request.redirect("/my/channel")
+        orders = request.env["sale.order"].search(
+            [("channel_member_id", "=", member.id), ("state", "in", ("sale", "sent"))], limit=50
+        )
+        invoices = request.env["account.move"].search(
+            [
+                ("channel_member_id", "=", member.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ],
+            limit=50,
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "channel_member",
+                "member": member,
+                "orders": orders,
+                "invoices": invoices,
+                "open_amount": self._channel_open_amounts(member).get(member.id, 0.0),
+            }
+        )
+        return request.render("distribution_core.portal_channel_member", values)
+
+    @http.route(["/my/channel/invitations"], type="http", auth="user", website=True, methods=["GET", "POST"])
+    def portal_channel_invitations(self, **post):
+        Member = request.env["distribution.member"]
+        member = Member._for_user()
+        if not member:
+            return request.redirect("/my/channel")
+        Tier = request.env["distribution.tier"]
+        error = None
+        if request.httprequest.method == "POST":
+            tier_id = int(post.get("tier_id") or 0)
+            territory_id = int(post.get("territory_id") or 0)
+            try:
+                with request.env.cr.savepoint():
+                    request.env["distribution.invitation"].create(
+                        {
+                            "name": (post.get("name") or "").strip() or request.env._("Invitation"),
+                            "inviter_member_id": member.id,
+                            "tier_id": tier_id,
+                            "territory_id": territory_id or False,
+                            "max_uses": max(1, int(post.get("max_uses") or 1)),
+                        }
+                    )
+                return request.redirect("/my/channel/invitations")
+            except (ValidationError, AccessError, ValueError) as exc:
+                error = str(exc.args[0]) if exc.args else str(exc)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "channel_invitations",
+                "member": member,
+                "invitations": request.env["distribution.invitation"].search([("inviter_member_id", "=", member.id)]),
+                "tiers": Tier.search([("sequence", ">", member.tier_id.sequence)]),
+                "territories": request.env["distribution.territory"].search(
+                    [("id", "child_of", member.territory_id.ids)] if member.territory_id else []
+                ),
+                "error_message": error,
+            }
+        )
+        return request.render("distribution_core.portal_channel_invitations", values)

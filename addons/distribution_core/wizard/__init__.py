@@ -1,0 +1,1 @@
+from . import distribution_reason_wizard
