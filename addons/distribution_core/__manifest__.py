@@ -22,6 +22,7 @@
         "views/distribution_invitation_views.xml",
         "views/distribution_application_views.xml",
         "views/res_partner_views.xml",
+        "views/distribution_pricing_views.xml",
         "views/distribution_menus.xml",
         "views/portal_templates.xml",
     ],

@@ -1,4 +1,4 @@
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
@@ -130,3 +130,25 @@ class DistributionPortal(CustomerPortal):
             }
         )
         return request.render("distribution_core.portal_channel_invitations", values)
+
+    @http.route(["/my/prices"], type="http", auth="user", website=True)
+    def portal_my_prices(self, **kwargs):
+        """The member's channel pricelist and the published price changes for it
+        (record rules keep other pricelists' prices out)."""
+        member = request.env["distribution.member"]._for_user()
+        if not member:
+            return request.redirect("/my/channel")
+        lines = request.env["distribution.price.publication.line"].search(
+            [("publication_id.state", "=", "published")], order="id desc", limit=200
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "channel_prices",
+                "member": member,
+                "pricelist": member.pricelist_id,
+                "lines": lines.sorted(lambda line: (line.publication_id.effective_date, line.id), reverse=True),
+                "today": fields.Date.context_today(request.env.user),
+            }
+        )
+        return request.render("distribution_core.portal_my_prices", values)

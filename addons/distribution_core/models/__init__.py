@@ -7,3 +7,7 @@ from . import res_partner
 from . import sale_order
 from . import account_move
 from . import distribution_demo
+from . import distribution_pricelist_rule
+from . import distribution_price_floor
+from . import distribution_price_publication
+from . import sale_order_line

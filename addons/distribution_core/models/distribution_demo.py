@@ -187,10 +187,11 @@ MEMBERS = [
 BUYERS = ["RD001", "RD002", "DL001", "DL002", "DL003", "DL004", "DL005"]
 # Their order of this month is confirmed but not shipped yet.
 AWAITING_DELIVERY = {"RD002", "DL004"}
-# (member, months ago, product code, cases, reason): returns credited to the member.
+# (member, months ago, category, cases, reason): goods sent back and credited;
+# the first product of that category in the order is returned.
 RETURNS = [
-    ("RD002", 5, "BV-006", 10, "运输途中外箱破损，退货 10 箱"),
-    ("DL001", 7, "SN-007", 8, "临期产品退货（剩余保质期不足三分之一）"),
+    ("RD002", 5, "BV", 10, "运输途中外箱破损"),
+    ("DL001", 7, "SN", 8, "临期退货（剩余保质期不足三分之一）"),
 ]
 # Payment habits for the invoices older than two months.
 SLOW_PAYER = "DL005"  # pays late, its last two old invoices are still open (overdue)
@@ -287,6 +288,11 @@ class DistributionDemo(models.AbstractModel):
         if self.env.ref("distribution_core.demo_company_hq", raise_if_not_found=False):
             return True
         started = time.monotonic()
+        import os  # TEMP profiling
+        if os.environ.get("DEMO_PROFILE"):
+            import cProfile
+            prof = cProfile.Profile()
+            prof.enable()
         rng = random.Random(42)
         demo = self.with_context(**DEMO_CONTEXT)
         hq = demo._demo_company(rng)
@@ -297,8 +303,12 @@ class DistributionDemo(models.AbstractModel):
         members, contacts = demo._demo_members(hq, rng, users, territories)
         users.update(demo._demo_portal_users(hq, contacts))
         products = demo._demo_products(hq)
+        _logger.info("TIMING before sell-in %.1f", time.monotonic() - started)
         demo._demo_sell_in(hq, rng, users, members, products)
         demo._demo_onboarding(hq, rng, members, territories)
+        if os.environ.get("DEMO_PROFILE"):
+            prof.disable()
+            prof.dump_stats("/tmp/demo.prof")
         _logger.info(
             "Channel demo data: %s members, %s products and a year of sell-in built in %.1f s",
             len(members), len(products), time.monotonic() - started,
@@ -356,10 +366,11 @@ class DistributionDemo(models.AbstractModel):
         # before the registry is fully loaded, which is always the case here.
         self.env["account.chart.template"]._load("generic_coa", hq, install_demo=False)
         hq = hq.with_company(hq)
-        # The generic chart is American: make the fiscal country China and the
-        # default taxes the 13% VAT of goods (增值税).
+        # The generic chart is American and sets the currency of its fiscal
+        # country (USD): back to China and CNY (no journal items yet), with the
+        # 13% VAT of goods (增值税) as default taxes.
         generic_sale, generic_purchase = hq.account_sale_tax_id, hq.account_purchase_tax_id
-        hq.account_fiscal_country_id = cn
+        hq.write({"currency_id": self.env.ref("base.CNY").id, "account_fiscal_country_id": cn.id})
         vat_group = generic_sale.tax_group_id.copy({"name": "增值税 13%", "country_id": cn.id})
         sale_tax = generic_sale.copy({
             "name": "增值税 13%", "description": "13%", "amount": 13.0,
@@ -668,7 +679,9 @@ class DistributionDemo(models.AbstractModel):
             }
             for code, _months_ago, order_dt, _delivery_dt, lines in plan
         ])
+        _logger.info("TIMING orders created")
         orders.action_confirm()
+        _logger.info("TIMING orders confirmed")
         # Confirmation stamps the orders with the current time.
         for order, (_code, _months_ago, order_dt, _delivery_dt, _lines) in zip(orders, plan, strict=True):
             order.date_order = order_dt
@@ -686,13 +699,16 @@ class DistributionDemo(models.AbstractModel):
         for order, (_code, _months_ago, _order_dt, delivery_dt, _lines) in shipped.items():
             self._demo_set_picking_date(order.picking_ids, delivery_dt)
 
+        _logger.info("TIMING delivered")
         invoices = shipped_orders._create_invoices(grouped=True)
         invoice_by_order = {invoice.invoice_line_ids.sale_line_ids.order_id: invoice for invoice in invoices}
         for order, (_code, _months_ago, _order_dt, delivery_dt, _lines) in shipped.items():
             invoice_by_order[order].invoice_date = delivery_dt.date()
         invoices.action_post()
 
+        _logger.info("TIMING invoiced")
         refunds = self._demo_returns(orders, plan, invoice_by_order)
+        _logger.info("TIMING returns")
         self._demo_payments(hq, rng, shipped, invoice_by_order, today)
         self._demo_xmlids({
             f"demo_sale_order_{xmlid_name(code)}_m{months_ago:02d}": order
@@ -728,27 +744,26 @@ class DistributionDemo(models.AbstractModel):
         original invoice."""
         refunds = self.env["account.move"]
         rows = {(code, months_ago): order for order, (code, months_ago, *_rest) in zip(orders, plan, strict=True)}
-        for code, months_ago, product_code, qty, reason in RETURNS:
+        for code, months_ago, category, qty, reason in RETURNS:
             order = rows[(code, months_ago)]
             picking = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
             wizard = self.env["stock.return.picking"].with_context(
                 active_id=picking.id, active_ids=picking.ids, active_model="stock.picking",
             ).create({"picking_id": picking.id})
-            line = wizard.product_return_moves.filtered(lambda r, c=product_code: r.product_id.default_code == c)
-            if not line:
-                raise ValueError(f"Demo return: {product_code} is not in {order.name}")
+            lines = wizard.product_return_moves
+            line = lines.filtered(lambda r, c=category: r.product_id.default_code.startswith(c))[:1] or lines[:1]
+            qty = min(qty, line.move_id.quantity)
             line.quantity = qty
-            wizard.product_return_moves.filtered(lambda r, c=product_code: r.product_id.default_code != c).unlink()
             return_picking = wizard._create_return()
             return_picking.move_ids.quantity = qty
             return_picking.button_validate()
             return_date = picking.date_done + timedelta(days=9)
             self._demo_set_picking_date(return_picking, return_date)
             refund = order._create_invoices(final=True)
-            refund.write({"invoice_date": return_date.date(), "ref": reason})
+            refund.write({"invoice_date": return_date.date(), "ref": f"{reason}：{line.product_id.name} {qty:g} 箱"})
             refund.action_post()
             (invoice_by_order[order] | refund).line_ids.filtered(
-                lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+                lambda aml: aml.account_id.account_type == "asset_receivable" and not aml.reconciled
             ).reconcile()
             refunds |= refund
         return refunds

@@ -64,6 +64,13 @@ class DistributionMember(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        string="Channel Pricelist",
+        readonly=True,
+        index="btree_not_null",
+        help="The pricelist this member buys at, from the pricelist rules (or the tier's default).",
+    )
     state = fields.Selection(STATES, default="application", required=True, tracking=True, index=True)
     date_applied = fields.Date(default=fields.Date.context_today)
     date_activated = fields.Date(readonly=True)
@@ -151,7 +158,7 @@ class DistributionMember(models.Model):
         self.check_access("create")  # before telling anything about other members
         self._check_duplicates(vals_list)
         members = super().create(vals_list)
-        members._apply_tier_pricelist()
+        members._apply_channel_pricelist()
         return members
 
     def write(self, vals):
@@ -167,8 +174,8 @@ class DistributionMember(models.Model):
             vals["code"] = normalize_code(vals["code"])
             self._check_duplicates([dict(vals, partner_id=m.partner_id.id) for m in self], exclude=self)
         res = super().write(vals)
-        if "tier_id" in vals:
-            self._apply_tier_pricelist()
+        if {"tier_id", "territory_id", "company_id"} & set(vals):
+            self._apply_channel_pricelist()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -182,9 +189,19 @@ class DistributionMember(models.Model):
                     )
                 )
 
-    def _apply_tier_pricelist(self):
-        for member in self.filtered("tier_id.pricelist_id"):
-            member.partner_id.sudo().property_product_pricelist = member.tier_id.pricelist_id
+    def _apply_channel_pricelist(self):
+        """Give each member's company the pricelist its channel rules (or its
+        tier) assign; quotations, the portal and the POS then follow Odoo's
+        own partner pricelist."""
+        pricelists = self.env["distribution.pricelist.rule"].sudo()._pricelists_for_members(self)
+        for member in self:
+            pricelist = pricelists.get(member.id) or self.env["product.pricelist"]
+            if member.pricelist_id != pricelist:
+                member.sudo().pricelist_id = pricelist
+            partner = member.partner_id.with_company(member.company_id).sudo()
+            if pricelist and partner.specific_property_product_pricelist != pricelist:
+                # the partner's own pricelist property: quotations, portal and POS read it
+                partner.specific_property_product_pricelist = pricelist
 
     @api.model
     def _check_duplicates(self, vals_list, exclude=None):

@@ -51,6 +51,12 @@ class DistributionTier(models.Model):
         for tier in self:
             tier.member_count = counts.get(tier, 0)
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "pricelist_id" in vals:
+            self.member_ids._apply_channel_pricelist()
+        return res
+
     def action_view_members(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

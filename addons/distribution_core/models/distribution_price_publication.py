@@ -1,0 +1,264 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class DistributionPricePublication(models.Model):
+    """A new price version (调价发布): products, old → new price per channel
+    pricelist, an effective date. Publishing writes dated items into Odoo's
+    pricelists, so the new prices take effect on their date by themselves."""
+
+    _name = "distribution.price.publication"
+    _description = "Channel Price Publication"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "effective_date desc, id desc"
+
+    name = fields.Char(required=True, tracking=True)
+    effective_date = fields.Date(required=True, tracking=True, default=lambda self: fields.Date.context_today(self) + timedelta(days=7))
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("to_review", "To Review"),
+            ("approved", "Approved"),
+            ("published", "Published"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    in_effect = fields.Boolean(compute="_compute_in_effect", help="Published and its effective date has come.")
+    note = fields.Html(string="Announcement", help="Sent to the affected members with their new prices.")
+    line_ids = fields.One2many("distribution.price.publication.line", "publication_id", string="Prices", copy=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    pricelist_ids = fields.Many2many("product.pricelist", compute="_compute_pricelist_ids", string="Pricelists")
+    member_ids = fields.Many2many(
+        "distribution.member", compute="_compute_member_ids", string="Affected Members",
+        help="Members whose pricelist is one of the publication's pricelists.",
+    )
+    member_count = fields.Integer(compute="_compute_member_ids")
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    reviewed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    published_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    published_date = fields.Datetime(readonly=True, copy=False)
+
+    @api.depends("state", "effective_date")
+    def _compute_in_effect(self):
+        today = fields.Date.context_today(self)
+        for publication in self:
+            publication.in_effect = publication.state == "published" and publication.effective_date <= today
+
+    @api.depends("line_ids.pricelist_id")
+    def _compute_pricelist_ids(self):
+        for publication in self:
+            publication.pricelist_ids = publication.line_ids.pricelist_id
+
+    @api.depends("line_ids.pricelist_id")
+    def _compute_member_ids(self):
+        for publication in self:
+            members = self.env["distribution.member"].search(
+                [
+                    ("company_id", "=", publication.company_id.id),
+                    ("state", "=", "active"),
+                    ("pricelist_id", "in", publication.line_ids.pricelist_id.ids),
+                ]
+            ) if publication.line_ids else self.env["distribution.member"]
+            publication.member_ids = members
+            publication.member_count = len(members)
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def _check_state(self, allowed, action):
+        for publication in self:
+            if publication.state not in allowed:
+                raise UserError(
+                    self.env._("%(name)s cannot be %(action)s in its current state.", name=publication.name, action=action)
+                )
+
+    def action_submit(self):
+        self._check_state(("draft",), self.env._("submitted"))
+        for publication in self:
+            if not publication.line_ids:
+                raise UserError(self.env._("Add at least one price to %(name)s.", name=publication.name))
+        self.write({"state": "to_review", "submitted_by_id": self.env.user.id})
+
+    def action_approve(self):
+        self._check_manager()
+        self._check_state(("to_review",), self.env._("approved"))
+        self.write({"state": "approved", "reviewed_by_id": self.env.user.id})
+
+    def action_reset(self):
+        self._check_state(("to_review", "approved", "cancel"), self.env._("reset to draft"))
+        self.write({"state": "draft", "reviewed_by_id": False})
+
+    def action_cancel(self):
+        self._check_state(("draft", "to_review", "approved"), self.env._("cancelled"))
+        self.write({"state": "cancel"})
+
+    def _check_manager(self):
+        if not self.env.user.has_group("distribution_core.group_channel_manager"):
+            raise UserError(self.env._("Only a Channel Manager can review and publish prices."))
+
+    def action_publish(self):
+        """Write the new prices into the pricelists, effective on the date, and
+        tell the members whose pricelist changes."""
+        self._check_manager()
+        self._check_state(("approved",), self.env._("published"))
+        for publication in self:
+            if publication.effective_date < fields.Date.context_today(self):
+                raise UserError(
+                    self.env._(
+                        "The effective date of %(name)s has passed; choose today or a later date.",
+                        name=publication.name,
+                    )
+                )
+            publication.line_ids._apply_to_pricelists()
+            publication.write(
+                {"state": "published", "published_by_id": self.env.user.id, "published_date": fields.Datetime.now()}
+            )
+            publication._announce()
+
+    def _effective_datetime(self):
+        """Midnight of the effective date in the user's timezone, as a UTC naive datetime."""
+        self.ensure_one()
+        tz = pytz.timezone(self.env.user.tz or self.env.company.partner_id.tz or "UTC")
+        local = tz.localize(datetime.combine(self.effective_date, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _announce(self):
+        """Email and portal notice to the affected members' companies."""
+        template = self.env.ref("distribution_core.mail_template_price_publication")
+        for publication in self:
+            partners = publication.member_ids.partner_id
+            if not partners:
+                continue
+            # one generic message for all: each member sees its own prices in the portal only
+            publication.message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=partners.ids,
+            )
+
+
+class DistributionPricePublicationLine(models.Model):
+    _name = "distribution.price.publication.line"
+    _description = "Channel Price Publication Line"
+    _order = "publication_id, pricelist_id, product_id"
+
+    publication_id = fields.Many2one("distribution.price.publication", required=True, ondelete="cascade", index=True)
+    state = fields.Selection(related="publication_id.state")
+    company_id = fields.Many2one(related="publication_id.company_id", store=True)
+    currency_id = fields.Many2one(related="pricelist_id.currency_id")
+    product_id = fields.Many2one("product.product", required=True, ondelete="restrict")
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        required=True,
+        ondelete="restrict",
+        help="The channel pricelist (of a tier and region) that gets the new price.",
+    )
+    tier_ids = fields.Many2many("distribution.tier", compute="_compute_scope", string="Tiers")
+    territory_ids = fields.Many2many("distribution.territory", compute="_compute_scope", string="Regions")
+    old_price = fields.Monetary(
+        compute="_compute_old_price", store=True, readonly=False, precompute=True,
+        help="Price in this pricelist the day before the effective date.",
+    )
+    new_price = fields.Monetary(required=True)
+    change_percent = fields.Float(compute="_compute_change_percent", string="Change (%)")
+    pricelist_item_id = fields.Many2one("product.pricelist.item", readonly=True, copy=False)
+
+    _positive_price = models.Constraint("CHECK(new_price >= 0)", "A price cannot be negative.")
+    _unique_line = models.Constraint(
+        "UNIQUE(publication_id, pricelist_id, product_id)",
+        "A product appears once per pricelist in a publication.",
+    )
+
+    @api.depends("pricelist_id")
+    def _compute_scope(self):
+        rules = self.env["distribution.pricelist.rule"].search([("pricelist_id", "in", self.pricelist_id.ids)])
+        tiers = self.env["distribution.tier"].search([("pricelist_id", "in", self.pricelist_id.ids)])
+        for line in self:
+            line_rules = rules.filtered(lambda r, line=line: r.pricelist_id == line.pricelist_id)
+            line.tier_ids = line_rules.tier_id | tiers.filtered(lambda t, line=line: t.pricelist_id == line.pricelist_id)
+            line.territory_ids = line_rules.territory_id
+
+    @api.depends("product_id", "pricelist_id", "publication_id.effective_date")
+    def _compute_old_price(self):
+        for line in self:
+            if not (line.product_id and line.pricelist_id):
+                line.old_price = 0.0
+                continue
+            day_before = (line.publication_id.effective_date or fields.Date.today()) - timedelta(days=1)
+            line.old_price = line.pricelist_id._get_product_price(line.product_id, 1.0, date=day_before)
+
+    @api.depends("old_price", "new_price")
+    def _compute_change_percent(self):
+        for line in self:
+            line.change_percent = (line.new_price - line.old_price) / line.old_price * 100 if line.old_price else 0.0
+
+    @api.constrains("new_price", "product_id")
+    def _check_not_below_floor(self):
+        for line in self:
+            floors = self.env["distribution.price.floor"]._get_floors(
+                line.product_id, self.env["distribution.territory"], line.company_id
+            )
+            floor = floors.get(line.product_id.id)
+            if floor and floor.sell_in_floor and line.currency_id.compare_amounts(line.new_price, floor.sell_in_floor) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The new price of %(product)s in %(pricelist)s (%(price)s) is below its minimum sell-in price "
+                        "(%(floor)s).",
+                        product=line.product_id.display_name,
+                        pricelist=line.pricelist_id.name,
+                        price=line.currency_id.format(line.new_price),
+                        floor=line.currency_id.format(floor.sell_in_floor),
+                    )
+                )
+
+    def _apply_to_pricelists(self):
+        """Close the product's current fixed-price items of the pricelist the
+        second before the effective date, and add a new item from that date."""
+        Item = self.env["product.pricelist.item"].sudo()
+        existing = Item.search(
+            [
+                ("pricelist_id", "in", self.pricelist_id.ids),
+                ("applied_on", "=", "0_product_variant"),
+                ("product_id", "in", self.product_id.ids),
+                ("min_quantity", "<=", 1),
+            ]
+        )
+        superseded = Item
+        new_items = []
+        for line in self:
+            start = line.publication_id._effective_datetime()
+            for item in existing:
+                if item.pricelist_id != line.pricelist_id or item.product_id != line.product_id:
+                    continue
+                if item.date_end and item.date_end < start:
+                    continue
+                if item.date_start and item.date_start >= start:
+                    superseded |= item  # replaced before it ever applied
+                else:
+                    item.date_end = start - timedelta(seconds=1)
+            new_items.append(
+                {
+                    "pricelist_id": line.pricelist_id.id,
+                    "applied_on": "0_product_variant",
+                    "product_id": line.product_id.id,
+                    "product_tmpl_id": line.product_id.product_tmpl_id.id,
+                    "compute_price": "fixed",
+                    "fixed_price": line.new_price,
+                    "date_start": start,
+                    "min_quantity": 0,
+                }
+            )
+        superseded.unlink()
+        items = Item.create(new_items)
+        for line, item in zip(self, items, strict=True):
+            line.pricelist_item_id = item
+        return items

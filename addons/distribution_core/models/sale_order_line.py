@@ -1,0 +1,58 @@
+from odoo import api, fields, models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    channel_member_id = fields.Many2one(related="order_id.channel_member_id", store=True, index="btree_not_null")
+    channel_floor_price = fields.Monetary(
+        string="Floor Price",
+        compute="_compute_channel_floor",
+        store=True,
+        help="Minimum sell-in unit price for this member's territory, in the order's currency.",
+    )
+    channel_floor_gap = fields.Monetary(
+        string="Below Floor by",
+        compute="_compute_channel_floor",
+        store=True,
+        help="How much the net unit price is below the floor (0 when at or above it).",
+    )
+    channel_floor_loss = fields.Monetary(
+        string="Amount Below Floor",
+        compute="_compute_channel_floor",
+        store=True,
+        help="Gap × quantity: the revenue given away under the floor.",
+    )
+    channel_below_floor = fields.Boolean(string="Below Floor", compute="_compute_channel_floor", store=True)
+
+    @api.depends("product_id", "price_unit", "discount", "product_uom_qty", "order_id.partner_id", "order_id.currency_id")
+    def _compute_channel_floor(self):
+        Floor = self.env["distribution.price.floor"].sudo()
+        for (member, company), lines in self.grouped(
+            lambda line: (line.order_id.partner_id.commercial_partner_id.channel_member_id, line.company_id)
+        ).items():
+            priced = lines.filtered(lambda line: line.product_id and not line.display_type)
+            floors = Floor._get_floors(priced.product_id, member.territory_id, company) if member else {}
+            for line in lines:
+                floor = floors.get(line.product_id.id)
+                if not floor or not floor.sell_in_floor:
+                    line.update(
+                        {"channel_floor_price": 0.0, "channel_floor_gap": 0.0, "channel_floor_loss": 0.0,
+                         "channel_below_floor": False}
+                    )
+                    continue
+                currency = line.currency_id or company.currency_id
+                floor_price = floor.currency_id._convert(
+                    floor.sell_in_floor, currency, company, line.order_id.date_order or fields.Date.today()
+                )
+                net_price = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
+                gap = max(floor_price - net_price, 0.0)
+                below = currency.compare_amounts(net_price, floor_price) < 0
+                line.update(
+                    {
+                        "channel_floor_price": floor_price,
+                        "channel_floor_gap": currency.round(gap) if below else 0.0,
+                        "channel_floor_loss": currency.round(gap * line.product_uom_qty) if below else 0.0,
+                        "channel_below_floor": below,
+                    }
+                )
