@@ -1,5 +1,5 @@
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -62,11 +62,12 @@ class DistributionPortal(CustomerPortal):
 
     @http.route(["/my/channel/member/<int:member_id>"], type="http", auth="user", website=True)
     def portal_channel_member(self, member_id, **kwargs):
+        member = request.env["distribution.member"].browse(member_id).exists()
         try:
-            member = request.env["distribution.member"].browse(member_id)
             member.check_access("read")
-            member.name  # noqa: B018 - raises MissingError on a deleted id
-        except (AccessError, MissingError):
+        except AccessError:
+            member = None
+        if not member:
             return request.redirect("/my/channel")
         orders = request.env["sale.order"].search(
             [("channel_member_id", "=", member.id), ("state", "in", ("sale", "sent"))], limit=50

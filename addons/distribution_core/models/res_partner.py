@@ -7,7 +7,6 @@ class ResPartner(models.Model):
     channel_member_ids = fields.One2many("distribution.member", "partner_id", string="Channel Memberships")
     channel_member_id = fields.Many2one(
         "distribution.member",
-        string="Channel Member",
         compute="_compute_channel_member_id",
         store=True,
         index="btree_not_null",
