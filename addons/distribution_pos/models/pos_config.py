@@ -30,11 +30,12 @@ class PosConfig(models.Model):
     def _prepare_channel_pricelist_vals(self, member_id):
         """The store's channel pricelist becomes the POS's only pricelist."""
         member = self.env["distribution.member"].browse(member_id)
-        pricelist = member.partner_id.with_company(member.company_id).property_product_pricelist
+        pricelist = member.pricelist_id
         if not pricelist:
             raise ValidationError(
                 self.env._(
-                    "Store %(store)s has no pricelist: give its tier a default pricelist first.",
+                    "Store %(store)s has no channel pricelist: give its tier a default pricelist or add a "
+                    "pricelist rule for it first.",
                     store=member.display_name,
                 )
             )
