@@ -17,6 +17,12 @@ class DistributionPortal(CustomerPortal):
                 if member
                 else 0
             )
+        if "channel_price_count" in counters:
+            Line = request.env["distribution.price.publication.line"]
+            values["channel_price_count"] = Line.search_count(
+                [("publication_id.state", "=", "published"),
+                 ("publication_id.effective_date", ">=", fields.Date.context_today(request.env.user))]
+            ) if Line.has_access("read") else 0
         return values
 
     def _channel_open_amounts(self, members):

@@ -153,8 +153,13 @@ class DistributionMember(models.Model):
         for vals in vals_list:
             if vals.get("code"):
                 vals["code"] = normalize_code(vals["code"])
-            if vals.get("state") == "active" and not vals.get("date_activated"):
-                vals["date_activated"] = fields.Date.context_today(self)
+            today = fields.Date.context_today(self)
+            if vals.get("state") in ("active", "suspended", "terminated") and not vals.get("date_activated"):
+                vals["date_activated"] = today
+            if vals.get("state") == "suspended" and not vals.get("date_suspended"):
+                vals["date_suspended"] = today
+            if vals.get("state") == "terminated" and not vals.get("date_terminated"):
+                vals["date_terminated"] = today
         self.check_access("create")  # before telling anything about other members
         self._check_duplicates(vals_list)
         members = super().create(vals_list)

@@ -122,9 +122,9 @@ class DistributionTerritory(models.Model):
     @api.model
     def _match_address(self, country=None, state=None, city=None, zip_code=None):
         """The most specific territory covering an address, or an empty recordset."""
-        domain = []
+        domain = [("company_id", "in", [self.env.company.id, False])]
         if country:
-            domain = ["|", ("country_id", "=", False), ("country_id", "=", country.id)]
+            domain += ["|", ("country_id", "=", False), ("country_id", "=", country.id)]
         candidates = self.search(domain)
         best, best_depth = self.browse(), -1
         for territory in candidates:
