@@ -13,6 +13,19 @@ class DistributionOnboarding(http.Controller):
             status=status,
         )
 
+    def _usable_invitation(self, token):
+        """(invitation, None), or (None, the error page) for an unknown, expired,
+        used-up or withdrawn token."""
+        invitation = request.env["distribution.invitation"]._get_by_token(token)
+        if not invitation:
+            return None, self._render_error(
+                request.env._("This invitation link is not valid. Check that you copied it whole.")
+            )
+        message = invitation._check_usable()
+        if message:
+            return None, self._render_error(message, status=410)
+        return invitation, None
+
     def _join_values(self, invitation, form=None, error=None):
         # sudo: the applicant is anonymous; the lists of territories, provinces and
         # countries are public reference data, the invitation was found by its token.
@@ -29,22 +42,16 @@ class DistributionOnboarding(http.Controller):
 
     @http.route("/dist/join/<string:token>", type="http", auth="public", website=True, methods=["GET"])
     def join(self, token, **kwargs):
-        invitation = request.env["distribution.invitation"]._get_by_token(token)
-        if not invitation:
-            return self._render_error(request.env._("This invitation link is not valid. Check that you copied it whole."))
-        message = invitation._check_usable()
-        if message:
-            return self._render_error(message, status=410)
+        invitation, error = self._usable_invitation(token)
+        if error:
+            return error
         return request.render("distribution_core.onboarding_form", self._join_values(invitation))
 
     @http.route("/dist/join/<string:token>", type="http", auth="public", website=True, methods=["POST"])
     def join_submit(self, token, **post):
-        invitation = request.env["distribution.invitation"]._get_by_token(token)
-        if not invitation:
-            return self._render_error(request.env._("This invitation link is not valid. Check that you copied it whole."))
-        message = invitation._check_usable()
-        if message:
-            return self._render_error(message, status=410)
+        invitation, error = self._usable_invitation(token)
+        if error:
+            return error
         required = {
             "name": request.env._("Company name"),
             "contact_name": request.env._("Your name"),

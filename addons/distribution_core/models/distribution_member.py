@@ -4,6 +4,8 @@ import unicodedata
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .distribution_territory import moves_under_itself
+
 STATES = [
     ("application", "Application"),
     ("active", "Active"),
@@ -167,14 +169,10 @@ class DistributionMember(models.Model):
         return members
 
     def write(self, vals):
-        if vals.get("parent_id"):
-            parent = self.browse(vals["parent_id"])
-            for member in self:
-                # checked before the ORM moves the subtree, for a message that says what is wrong
-                if parent == member or (parent.parent_path or "").startswith(member.parent_path or "-"):
-                    raise ValidationError(
-                        self.env._("A member cannot be placed under itself or under one of its own sub-members.")
-                    )
+        if vals.get("parent_id") and moves_under_itself(self, self.browse(vals["parent_id"])):
+            raise ValidationError(
+                self.env._("A member cannot be placed under itself or under one of its own sub-members.")
+            )
         if vals.get("code"):
             vals["code"] = normalize_code(vals["code"])
             self._check_duplicates([dict(vals, partner_id=m.partner_id.id) for m in self], exclude=self)

@@ -2,6 +2,14 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
+def moves_under_itself(records, parent):
+    """Whether giving these records (of a _parent_store model) this parent would
+    put one of them under itself; checked before the ORM moves the subtree, so
+    the user gets a message that says what is wrong."""
+    parent_path = parent.parent_path or ""
+    return any(parent == record or parent_path.startswith(record.parent_path or "-") for record in records)
+
+
 class DistributionTerritory(models.Model):
     """A sales region (销售区域): a node of a hierarchy built on countries,
     provinces (states), cities and optionally zip ranges, or a custom region."""
@@ -78,14 +86,8 @@ class DistributionTerritory(models.Model):
             territory.covered = bool(territory.member_count)
 
     def write(self, vals):
-        if vals.get("parent_id"):
-            parent = self.browse(vals["parent_id"])
-            for territory in self:
-                # checked before the ORM moves the subtree, for a message that says what is wrong
-                if parent == territory or (parent.parent_path or "").startswith(territory.parent_path or "-"):
-                    raise ValidationError(
-                        self.env._("A territory cannot be inside one of its own sub-territories.")
-                    )
+        if vals.get("parent_id") and moves_under_itself(self, self.browse(vals["parent_id"])):
+            raise ValidationError(self.env._("A territory cannot be inside one of its own sub-territories."))
         return super().write(vals)
 
     @api.constrains("parent_id")
