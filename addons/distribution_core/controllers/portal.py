@@ -1,12 +1,19 @@
 from odoo import fields, http
 from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Domain
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.account.controllers.portal import PortalAccount
 
 
-class DistributionPortal(CustomerPortal):
+class DistributionPortal(PortalAccount):
     """'My channel': a member's own place, its subtree and its invitations."""
+
+    def _get_invoices_domain(self, m_type=None):
+        """'My Invoices' stays the company's own: record rules let a distributor
+        read its sub-members' invoices, which it finds under My Channel."""
+        partner = request.env.user.partner_id.commercial_partner_id
+        return super()._get_invoices_domain(m_type) & Domain("partner_id", "child_of", partner.id)
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
