@@ -63,21 +63,24 @@ class DistributionPriceFloor(models.Model):
 
     @api.constrains("product_id", "categ_id", "territory_id", "company_id", "active")
     def _check_unique_scope(self):
-        for floor in self.filtered("active"):
-            duplicate = self.search_count(
-                [
-                    ("id", "!=", floor.id),
-                    ("product_id", "=", floor.product_id.id),
-                    ("categ_id", "=", floor.categ_id.id),
-                    ("territory_id", "=", floor.territory_id.id),
-                    ("company_id", "=", floor.company_id.id),
-                ],
-                limit=1,
-            )
-            if duplicate:
-                raise ValidationError(
-                    self.env._("%(floor)s already has a price floor.", floor=floor.display_name)
+        groups = self._read_group(
+            [
+                ("active", "=", True),
+                "|", ("product_id", "in", self.product_id.ids), ("categ_id", "in", self.categ_id.ids),
+            ],
+            ["product_id", "categ_id", "territory_id", "company_id"],
+            ["__count"],
+            having=[("__count", ">", 1)],
+        )
+        if groups:
+            product, categ, territory, _company, _count = groups[0]
+            target = product.display_name or categ.display_name
+            raise ValidationError(
+                self.env._(
+                    "%(floor)s already has a price floor.",
+                    floor=f"{target} @ {territory.complete_name}" if territory else target,
                 )
+            )
 
     @api.model
     def _get_floors(self, products, territory, company):

@@ -5,6 +5,13 @@ class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     channel_member_id = fields.Many2one(related="order_id.channel_member_id", store=True, index="btree_not_null")
+    channel_territory_id = fields.Many2one(
+        "distribution.territory",
+        string="Sales Territory",
+        compute="_compute_channel_floor",
+        store=True,
+        help="The member's territory when the line was priced: the region of the price check.",
+    )
     channel_floor_price = fields.Monetary(
         string="Floor Price",
         compute="_compute_channel_floor",
@@ -34,6 +41,7 @@ class SaleOrderLine(models.Model):
             priced = lines.filtered(lambda line: line.product_id and not line.display_type)
             floors = Floor._get_floors(priced.product_id, member.territory_id, company) if member else {}
             for line in lines:
+                line.channel_territory_id = member.territory_id
                 floor = floors.get(line.product_id.id)
                 if not floor or not floor.sell_in_floor:
                     line.update(

@@ -136,7 +136,14 @@ class TestChannelPricing(DistributionHttpCommon):
         self.assertEqual(line.channel_floor_price, 650.0)
         self.assertEqual(line.channel_floor_gap, 50.0)
         self.assertEqual(line.channel_floor_loss, 150.0)
+        self.assertEqual(line.channel_territory_id, self.terr_hz)
         self.assertTrue(order.channel_below_floor)
+        # the monitoring report groups the amount below the floor by region
+        groups = self.env["sale.order.line"]._read_group(
+            [("channel_below_floor", "=", True), ("order_id", "=", order.id)],
+            ["channel_territory_id"], ["channel_floor_loss:sum"],
+        )
+        self.assertEqual(groups, [(self.terr_hz, 150.0)])
         # a discount counts: 700 less 10% is 630, still under 650
         line.write({"price_unit": 700.0, "discount": 10.0})
         self.assertAlmostEqual(line.channel_floor_gap, 20.0)
