@@ -83,7 +83,7 @@ class DistributionPortal(PortalAccount):
         if not member:
             return request.redirect("/my/channel")
         orders = request.env["sale.order"].search(
-            [("channel_member_id", "=", member.id), ("state", "in", ("sale", "sent"))], limit=50
+            [("channel_member_id", "=", member.id), ("state", "=", "sale")], limit=50
         )
         invoices = request.env["account.move"].search(
             [
