@@ -60,16 +60,18 @@ class DistributionPricePublication(models.Model):
 
     @api.depends("line_ids.pricelist_id")
     def _compute_member_ids(self):
+        members = self.env["distribution.member"].search(
+            [
+                ("company_id", "in", self.company_id.ids),
+                ("state", "=", "active"),
+                ("pricelist_id", "in", self.line_ids.pricelist_id.ids),
+            ]
+        )
         for publication in self:
-            members = self.env["distribution.member"].search(
-                [
-                    ("company_id", "=", publication.company_id.id),
-                    ("state", "=", "active"),
-                    ("pricelist_id", "in", publication.line_ids.pricelist_id.ids),
-                ]
-            ) if publication.line_ids else self.env["distribution.member"]
-            publication.member_ids = members
-            publication.member_count = len(members)
+            publication.member_ids = members.filtered(
+                lambda m, p=publication: m.company_id == p.company_id and m.pricelist_id in p.line_ids.pricelist_id
+            )
+            publication.member_count = len(publication.member_ids)
 
     # ------------------------------------------------------------------
     # Workflow

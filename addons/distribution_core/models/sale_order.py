@@ -40,6 +40,6 @@ class SaleOrder(models.Model):
             order=self.name,
             count=len(lines),
             product=lines[0].product_id.display_name,
-            price=self.currency_id.format(lines[0].price_unit * (1 - (lines[0].discount or 0.0) / 100.0)),
+            price=self.currency_id.format(lines[0]._channel_net_price()),
             floor=self.currency_id.format(lines[0].channel_floor_price),
         )

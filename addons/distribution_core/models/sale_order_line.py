@@ -32,7 +32,15 @@ class SaleOrderLine(models.Model):
     )
     channel_below_floor = fields.Boolean(string="Below Floor", compute="_compute_channel_floor", store=True)
 
-    @api.depends("product_id", "price_unit", "discount", "product_uom_qty", "order_id.partner_id", "order_id.currency_id")
+    def _channel_net_price(self):
+        """Untaxed unit price after discount: Odoo's own reduced price when there is a quantity."""
+        self.ensure_one()
+        if self.product_uom_qty:
+            return self.price_reduce_taxexcl
+        return self.price_unit * (1 - (self.discount or 0.0) / 100.0)
+
+    @api.depends("product_id", "price_reduce_taxexcl", "price_unit", "discount", "product_uom_qty",
+                 "order_id.partner_id", "order_id.currency_id")
     def _compute_channel_floor(self):
         Floor = self.env["distribution.price.floor"].sudo()
         for (member, company), lines in self.grouped(
@@ -53,7 +61,7 @@ class SaleOrderLine(models.Model):
                 floor_price = floor.currency_id._convert(
                     floor.sell_in_floor, currency, company, line.order_id.date_order or fields.Date.today()
                 )
-                net_price = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
+                net_price = line._channel_net_price()
                 gap = max(floor_price - net_price, 0.0)
                 below = currency.compare_amounts(net_price, floor_price) < 0
                 line.update(

@@ -161,8 +161,9 @@ class TestChannelPricing(DistributionHttpCommon):
         company = self.env.company
         self.assertEqual(Floor._get_floors(self.product_a, self.terr_hz, company)[self.product_a.id], zj_floor)
         self.assertEqual(Floor._get_floors(self.product_a, self.terr_nj, company)[self.product_a.id], global_floor)
-        self.assertEqual(Floor._get_floors(self.product_b, self.terr_nj, company).get(self.product_b.id),
-                         categ_floor if self.product_b.categ_id == self.product_a.categ_id else None)
+        # a product without a floor of its own falls back on its category's
+        self.product_b.categ_id = self.product_a.categ_id
+        self.assertEqual(Floor._get_floors(self.product_b, self.terr_nj, company)[self.product_b.id], categ_floor)
 
     def test_below_floor_needs_channel_manager(self):
         self._floor(product_id=self.product_a.id, sell_in_floor=650.0)
