@@ -11,3 +11,5 @@ from . import distribution_pricelist_rule
 from . import distribution_price_floor
 from . import distribution_price_publication
 from . import sale_order_line
+from . import tier_validation
+from . import distribution_channel_order

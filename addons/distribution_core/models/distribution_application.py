@@ -10,7 +10,11 @@ class DistributionApplication(models.Model):
 
     _name = "distribution.application"
     _description = "Channel Application"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["tier.validation", "mail.thread", "mail.activity.mixin"]
+    _state_from = ["pending"]
+    _state_to = ["approved"]
+    _cancel_state = "rejected"
+    _tier_validation_manual_config = False
     _order = "create_date desc, id desc"
 
     name = fields.Char(string="Company Name", required=True, tracking=True)
@@ -121,8 +125,24 @@ class DistributionApplication(models.Model):
         sequence = self.env["ir.sequence"].sudo().next_by_code("distribution.member.code") or str(self.id)
         return f"{prefix}{sequence}"
 
+    def _dms_review_context(self):
+        return {
+            "member": self.env["distribution.member"],
+            "manager": self.manager_id,
+            "territory": self.territory_id,
+            "parent": self.parent_member_id,
+        }
+
+    def _dms_on_validated(self):
+        self.sudo().action_approve()
+
     def action_approve(self):
-        """Create the company, its contact, its place in the tree and its portal user."""
+        """Create the company, its contact, its place in the tree and its portal user
+        (once the approval rules, if any, are satisfied)."""
+        for application in self:
+            if application.state != "pending":
+                raise UserError(self.env._("Application %(name)s has already been decided.", name=application.name))
+        self = self._dms_request_or_pass()  # noqa: PLW0642 -- the others wait for their reviewers
         for application in self:
             if application.state != "pending":
                 raise UserError(self.env._("Application %(name)s has already been decided.", name=application.name))

@@ -1,7 +1,8 @@
 import re
 import unicodedata
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.fields import Domain
 from odoo.exceptions import UserError, ValidationError
 
 from .distribution_territory import moves_under_itself
@@ -89,6 +90,19 @@ class DistributionMember(models.Model):
     child_count = fields.Integer(compute="_compute_child_count", string="Direct Sub-members")
     descendant_count = fields.Integer(compute="_compute_child_count", string="Whole Subtree")
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
+    credit_limit = fields.Monetary(
+        tracking=True,
+        help="Maximum exposure (open orders + unpaid invoices, tax included). 0: the tier's default credit limit.",
+    )
+    credit_limit_effective = fields.Monetary(
+        string="Effective Credit Limit", compute="_compute_credit", help="0: no credit limit."
+    )
+    credit_exposure = fields.Monetary(
+        compute="_compute_credit",
+        help="Confirmed orders not yet invoiced plus unpaid invoices, tax included, in the company currency.",
+    )
+    credit_available = fields.Monetary(compute="_compute_credit")
+    channel_order_count = fields.Integer(compute="_compute_channel_order_count")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
 
     _code_unique = models.Constraint("UNIQUE(code, company_id)", "This member code is already used.")
@@ -392,6 +406,182 @@ class DistributionMember(models.Model):
             "target": "current",
             "context": {"default_inviter_member_id": self.id},
         }
+
+    # ------------------------------------------------------------------
+    # Credit
+    # ------------------------------------------------------------------
+    def _credit_exposure_map(self):
+        """Exposure per member id in the company currency, set-based (two grouped queries)."""
+        exposure = dict.fromkeys(self.ids, 0.0)
+        if not self.ids:
+            return exposure
+        # confirmed orders: the part not invoiced yet, tax included
+        self.env["sale.order.line"].flush_model(["price_total", "product_uom_qty", "qty_invoiced", "order_id"])
+        self.env["sale.order"].flush_model(["channel_member_id", "state", "currency_id", "company_id"])
+        self.env.cr.execute(
+            """
+            SELECT o.channel_member_id, o.currency_id, o.company_id,
+                   SUM(l.price_total * GREATEST(l.product_uom_qty - l.qty_invoiced, 0)
+                       / NULLIF(l.product_uom_qty, 0))
+              FROM sale_order_line l
+              JOIN sale_order o ON o.id = l.order_id
+             WHERE o.channel_member_id = ANY(%s) AND o.state = 'sale' AND l.product_uom_qty > 0
+          GROUP BY o.channel_member_id, o.currency_id, o.company_id
+            """,
+            [self.ids],
+        )
+        today = fields.Date.context_today(self)
+        for member_id, currency_id, company_id, amount in self.env.cr.fetchall():
+            company = self.env["res.company"].browse(company_id)
+            currency = self.env["res.currency"].browse(currency_id)
+            # SUM over numeric columns comes back as Decimal
+            exposure[member_id] += currency._convert(float(amount or 0.0), company.currency_id, company, today)
+        # posted customer invoices and credit notes not paid yet
+        for member, residual in self.env["account.move"].sudo()._read_group(
+            [
+                ("channel_member_id", "in", self.ids),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("payment_state", "not in", ("paid", "in_payment", "reversed")),
+            ],
+            ["channel_member_id"],
+            ["amount_residual_signed:sum"],
+        ):
+            exposure[member.id] += residual
+        return exposure
+
+    @api.depends("credit_limit", "tier_id.default_credit_limit")
+    def _compute_credit(self):
+        exposure = self._credit_exposure_map() if self.ids else {}
+        for member in self:
+            member.credit_limit_effective = member.credit_limit or member.tier_id.default_credit_limit
+            member.credit_exposure = member.currency_id.round(exposure.get(member.id, 0.0))
+            member.credit_available = (
+                member.credit_limit_effective - member.credit_exposure if member.credit_limit_effective else 0.0
+            )
+
+    def _compute_channel_order_count(self):
+        counts = dict(
+            self.env["distribution.channel.order"]._read_group(
+                [("buyer_member_id", "in", self.ids)], ["buyer_member_id"], ["__count"]
+            )
+        )
+        for member in self:
+            member.channel_order_count = counts.get(member, 0)
+
+    def _check_can_order(self):
+        for member in self:
+            if member.state != "active":
+                raise UserError(
+                    self.env._(
+                        "%(member)s is %(state)s: it cannot submit orders.",
+                        member=member.display_name,
+                        state=dict(STATES)[member.state],
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Ordering (portal)
+    # ------------------------------------------------------------------
+    def _supplier_label(self):
+        self.ensure_one()
+        return self.parent_id.name if self.parent_id else self.company_id.name
+
+    def _orderable_products(self, codes=None):
+        """Products a member can order, optionally only those matching codes
+        (internal reference or barcode, case and full-width insensitive)."""
+        self.ensure_one()
+        domain = Domain("sale_ok", "=", True) & Domain("company_id", "in", [False, self.company_id.id])
+        if codes is not None:
+            variants = set(codes) | {code.lower() for code in codes}
+            domain &= Domain("default_code", "in", list(variants)) | Domain("barcode", "in", list(codes))
+        return self.env["product.product"].sudo().search(domain, order="default_code, id")
+
+    def _parse_order_text(self, text):
+        """Parse pasted or scanned lines ``code,qty`` (also ``code qty``, ``code<TAB>qty``
+        or a bare code, meaning 1). Returns ([(product, qty)], [error messages])."""
+        self.ensure_one()
+        wanted, errors = [], []
+        for number, raw in enumerate((text or "").splitlines(), start=1):
+            line = unicodedata.normalize("NFKC", raw).strip()
+            if not line:
+                continue
+            parts = [p for p in re.split(r"[,;\t ]+", line) if p]
+            code = normalize_code(parts[0])
+            qty = 1.0
+            if len(parts) > 1:
+                try:
+                    qty = float(parts[1])
+                except ValueError:
+                    errors.append(self.env._("Line %(n)s: '%(qty)s' is not a quantity.", n=number, qty=parts[1]))
+                    continue
+            if qty <= 0:
+                errors.append(self.env._("Line %(n)s: the quantity must be positive.", n=number))
+                continue
+            wanted.append((number, code, qty))
+        products = self._orderable_products([code for _n, code, _q in wanted]) if wanted else self.env["product.product"]
+        by_code = {}
+        for product in products:
+            if product.default_code:
+                by_code.setdefault(normalize_code(product.default_code), product)
+            if product.barcode:
+                by_code.setdefault(normalize_code(product.barcode), product)
+        result = {}
+        for number, code, qty in wanted:
+            product = by_code.get(code)
+            if not product:
+                errors.append(self.env._("Line %(n)s: no product with code %(code)s.", n=number, code=code))
+                continue
+            result[product] = result.get(product, 0.0) + qty
+        return list(result.items()), errors
+
+    def _portal_submit_order(self, product_qtys, note=None):
+        """Create and submit an order to the member's supplier in the channel, as the
+        current (portal) user: a sale order to HQ for members directly under HQ,
+        otherwise a channel order to the parent member. Returns the order."""
+        self.ensure_one()
+        self._check_can_order()
+        if not product_qtys:
+            raise UserError(self.env._("Your order has no product."))
+        user = self.env.user
+        engine = self.sudo()  # superuser rights, still acting as the user (uid kept)
+        if self.parent_id:
+            order = engine.env["distribution.channel.order"].create(
+                {
+                    "buyer_member_id": self.id,
+                    "note": note,
+                    "line_ids": [
+                        Command.create({"product_id": product.id, "product_uom_qty": qty})
+                        for product, qty in product_qtys
+                    ],
+                }
+            )
+            order.action_submit()
+            return order.with_env(self.env)
+        order = engine.env["sale.order"].create(
+            {
+                "partner_id": self.partner_id.id,
+                "pricelist_id": self.pricelist_id.id or False,
+                "company_id": self.company_id.id,
+                "user_id": self.manager_id.id,
+                "channel_portal_order": True,
+                "note": note,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": qty}) for product, qty in product_qtys
+                ],
+            }
+        )
+        order.message_subscribe(partner_ids=user.partner_id.ids)
+        # within the rules, HQ accepts portal orders at channel price at once; otherwise approvals decide
+        order.action_confirm()
+        return order.with_env(self.env)
+
+    def action_view_channel_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("distribution_core.action_distribution_channel_order")
+        action["domain"] = ["|", ("buyer_member_id", "=", self.id), ("supplier_member_id", "=", self.id)]
+        action["context"] = {"default_buyer_member_id": self.id}
+        return action
 
     # ------------------------------------------------------------------
     # Helpers for other modules

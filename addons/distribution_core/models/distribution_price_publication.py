@@ -13,7 +13,11 @@ class DistributionPricePublication(models.Model):
 
     _name = "distribution.price.publication"
     _description = "Channel Price Publication"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["tier.validation", "mail.thread", "mail.activity.mixin"]
+    _state_from = ["to_review"]
+    _state_to = ["approved", "published"]
+    _cancel_state = "cancel"
+    _tier_validation_manual_config = False
     _order = "effective_date desc, id desc"
 
     name = fields.Char(required=True, tracking=True)
@@ -89,14 +93,32 @@ class DistributionPricePublication(models.Model):
             if not publication.line_ids:
                 raise UserError(self.env._("Add at least one price to %(name)s.", name=publication.name))
         self.write({"state": "to_review", "submitted_by_id": self.env.user.id})
+        self._dms_request_or_pass()
 
     def action_approve(self):
-        self._check_manager()
+        """Approve; when approval rules apply, this is the current reviewer's approval."""
         self._check_state(("to_review",), self.env._("approved"))
-        self.write({"state": "approved", "reviewed_by_id": self.env.user.id})
+        under_review = self.filtered(lambda p: p.review_ids and p.validation_status in ("waiting", "pending"))
+        for publication in under_review:
+            if not publication.can_review:
+                raise UserError(
+                    self.env._(
+                        "%(name)s is waiting for approval: %(todo)s.",
+                        name=publication.name,
+                        todo=publication.review_ids.filtered(lambda r: r.status == "pending")[:1].todo_by or "-",
+                    )
+                )
+            publication._dms_approve()
+        ready = (self - under_review)._dms_request_or_pass()
+        ready._check_manager()
+        ready.write({"state": "approved", "reviewed_by_id": self.env.user.id})
+
+    def _dms_on_validated(self):
+        self.sudo().write({"state": "approved", "reviewed_by_id": self.env.user.id})
 
     def action_reset(self):
         self._check_state(("to_review", "approved", "cancel"), self.env._("reset to draft"))
+        self.review_ids.with_context(dms_tier_engine=True).unlink()
         self.write({"state": "draft", "reviewed_by_id": False})
 
     def action_cancel(self):

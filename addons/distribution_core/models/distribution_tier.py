@@ -33,6 +33,12 @@ class DistributionTier(models.Model):
         "member of this tier at a time.",
     )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_currency_id", help="The company's currency (the current one if shared)."
+    )
+    default_credit_limit = fields.Monetary(
+        help="Credit limit of the tier's members that have none of their own. 0: no limit."
+    )
     member_ids = fields.One2many("distribution.member", "tier_id", string="Members")
     member_count = fields.Integer(compute="_compute_member_count")
 
@@ -42,6 +48,10 @@ class DistributionTier(models.Model):
     )
 
     @api.depends("member_ids")
+    def _compute_currency_id(self):
+        for tier in self:
+            tier.currency_id = (tier.company_id or self.env.company).currency_id
+
     def _compute_member_count(self):
         counts = dict(
             self.env["distribution.member"]._read_group(

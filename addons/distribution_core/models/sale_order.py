@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -20,6 +21,137 @@ class SaleOrder(models.Model):
         help="At least one line is priced under the channel's minimum sell-in price.",
     )
 
+    channel_max_discount = fields.Float(
+        string="Largest Discount (%)",
+        compute="_compute_channel_max_discount",
+        store=True,
+        help="The largest line discount, for approval rules.",
+    )
+    channel_first_order = fields.Boolean(
+        string="First Order of the Member",
+        compute="_compute_channel_first_order",
+        search="_search_channel_first_order",
+        help="The channel member has no confirmed order yet.",
+    )
+    channel_credit_exceeded = fields.Boolean(
+        string="Credit Limit Exceeded",
+        compute="_compute_channel_credit_exceeded",
+        search="_search_channel_credit_exceeded",
+        help="The member's exposure plus this order is above its credit limit.",
+    )
+    channel_portal_order = fields.Boolean(
+        string="Ordered in the Portal", readonly=True, copy=False, help="Entered by the member in the portal."
+    )
+
+    @api.depends("order_line.discount")
+    def _compute_channel_max_discount(self):
+        for order in self:
+            order.channel_max_discount = max(order.order_line.mapped("discount") or [0.0])
+
+    def _compute_channel_first_order(self):
+        confirmed = dict(
+            self.sudo()._read_group(
+                [("channel_member_id", "in", self.channel_member_id.ids), ("state", "=", "sale")],
+                ["channel_member_id"],
+                ["__count"],
+            )
+        )
+        for order in self:
+            others = confirmed.get(order.channel_member_id, 0) - (1 if order.state == "sale" else 0)
+            order.channel_first_order = bool(order.channel_member_id) and others <= 0
+
+    def _search_channel_first_order(self, operator, value):
+        if operator not in ("=", "!="):
+            return NotImplemented
+        query = self.sudo()._search([("state", "=", "sale"), ("channel_member_id", "!=", False)])
+        has_order = [("channel_member_id", "in", query.subselect("channel_member_id"))]
+        positive = (operator == "=") == bool(value)
+        if positive:
+            return [("channel_member_id", "!=", False), "!"] + has_order
+        return has_order
+
+    def _compute_channel_credit_exceeded(self):
+        members = self.channel_member_id
+        exposure = members._credit_exposure_map() if members else {}
+        today = fields.Date.context_today(self)
+        for order in self:
+            member = order.channel_member_id
+            limit = member.credit_limit or member.tier_id.default_credit_limit
+            if not member or not limit:
+                order.channel_credit_exceeded = False
+                continue
+            amount = exposure.get(member.id, 0.0)
+            if order.state in ("draft", "sent"):
+                amount += order.currency_id._convert(
+                    order.amount_total, order.company_id.currency_id, order.company_id, today
+                )
+            order.channel_credit_exceeded = order.company_id.currency_id.compare_amounts(amount, limit) > 0
+
+    def _search_channel_credit_exceeded(self, operator, value):
+        if operator not in ("=", "!="):
+            return NotImplemented
+        orders = self.search([("state", "in", ("draft", "sent")), ("channel_member_id", "!=", False)])
+        exceeded = orders.filtered("channel_credit_exceeded")
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", exceeded.ids)]
+
+    def _dms_review_context(self):
+        context = super()._dms_review_context()
+        if not context["manager"]:
+            context["manager"] = self.user_id
+        return context
+
+    # ------------------------------------------------------------------
+    # Confirmation and approvals
+    # ------------------------------------------------------------------
+    def action_confirm(self):
+        """Orders that need approval are sent for approval instead of failing; they
+        confirm by themselves when the last reviewer approves."""
+        for order in self:
+            if order.channel_member_id.state in ("suspended", "terminated"):
+                raise UserError(
+                    self.env._(
+                        "%(member)s is %(state)s: its orders cannot be confirmed.",
+                        member=order.channel_member_id.display_name,
+                        state=dict(order.channel_member_id._fields["state"]._description_selection(self.env))[
+                            order.channel_member_id.state
+                        ],
+                    )
+                )
+        ready = self._dms_request_or_pass()
+        waiting = self - ready
+        if ready:
+            res = super(SaleOrder, ready).action_confirm()
+        else:
+            res = True
+        if waiting and len(self) == 1:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "title": self.env._("Sent for approval"),
+                    "message": self.env._(
+                        "%(name)s needs approval: %(todo)s. It will be confirmed when approved.",
+                        name=self.name,
+                        todo=self.review_ids.filtered(lambda r: r.status == "pending")[:1].todo_by or "-",
+                    ),
+                    "next": {"type": "ir.actions.act_window_close"},
+                    "sticky": False,
+                },
+            }
+        return res
+
+    def _dms_on_validated(self):
+        # the approval is the decision: confirm as the approver, with the rights to do it
+        self.sudo().action_confirm()
+        self.message_post(body=self.env._("All approvals given: the order is confirmed."))
+
+    def _dms_on_rejected(self):
+        self.message_post(
+            body=self.env._("Approval refused: %(reason)s", reason=self.dms_rejection_reason or "-")
+        )
+
     @api.depends("order_line.channel_below_floor")
     def _compute_channel_below_floor(self):
         for order in self:
@@ -31,6 +163,8 @@ class SaleOrder(models.Model):
         error = super()._confirmation_error_message()
         if error or not self.channel_below_floor:
             return error
+        if self.review_ids and self.validation_status == "validated":
+            return False
         if self.env.user.has_group("distribution_core.group_channel_manager"):
             return False
         lines = self.order_line.filtered("channel_below_floor")

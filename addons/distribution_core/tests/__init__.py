@@ -3,3 +3,4 @@ from . import test_security
 from . import test_onboarding
 from . import test_ui
 from . import test_pricing
+from . import test_approvals

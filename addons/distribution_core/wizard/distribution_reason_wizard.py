@@ -9,7 +9,8 @@ class DistributionReasonWizard(models.TransientModel):
     _description = "Reason for a Channel Decision"
 
     action = fields.Selection(
-        [("suspend", "Suspend Member"), ("terminate", "Terminate Member"), ("reject", "Reject Application")],
+        [("suspend", "Suspend Member"), ("terminate", "Terminate Member"), ("reject", "Reject Application"),
+         ("reject_channel_order", "Reject Channel Order")],
         required=True,
     )
     reason = fields.Text(required=True)
@@ -26,6 +27,8 @@ class DistributionReasonWizard(models.TransientModel):
             records._action_terminate(self.reason)
         elif self.action == "reject" and model == "distribution.application":
             records._action_reject(self.reason)
+        elif self.action == "reject_channel_order" and model == "distribution.channel.order":
+            records.action_reject(self.reason)
         else:
             raise UserError(self.env._("This decision does not apply to these records."))
         return {"type": "ir.actions.act_window_close"}

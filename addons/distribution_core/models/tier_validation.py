@@ -1,0 +1,637 @@
+"""Channel approvals on top of OCA ``base_tier_validation``.
+
+What the OCA engine lacks and this file adds, for every model using it:
+
+* reviewers taken from the channel: the member's channel manager, the
+  territory's manager, the parent member's portal users;
+* "all of a group": one review per group member, approved in parallel;
+* escalation after N working hours (reminder, then a backup reviewer);
+* delegation while a reviewer is away (``distribution.approval.delegation``);
+* a mandatory reason on rejection, shown to the requester;
+* the document moves on by itself once the last review is approved
+  (``_dms_on_validated``), so the sale flow is never blocked after approval;
+* reviews cannot be forged through RPC: only the engine changes their status.
+"""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+
+CHANNEL_REVIEW_TYPES = [
+    ("channel_manager", "Member's channel manager"),
+    ("territory_manager", "Territory manager"),
+    ("parent_portal", "Parent member's portal users"),
+]
+
+# fields of tier.review that only the engine may change
+PROTECTED_REVIEW_FIELDS = {
+    "status",
+    "done_by",
+    "reviewed_date",
+    "model",
+    "res_id",
+    "definition_id",
+    "sequence",
+    "requested_by",
+    "dms_user_id",
+    "escalated_to_id",
+}
+
+
+def _engine(env):
+    """An environment allowed to change reviews (the engine itself)."""
+    return env.context.get("dms_tier_engine") or env.su
+
+
+class TierDefinition(models.Model):
+    _inherit = "tier.definition"
+
+    review_type = fields.Selection(
+        selection_add=CHANNEL_REVIEW_TYPES,
+        ondelete={key: "set default" for key, _label in CHANNEL_REVIEW_TYPES},
+    )
+    dms_approve_all = fields.Boolean(
+        string="All of the Group",
+        help="Every user of the group must approve (in parallel); otherwise any one of them is enough.",
+    )
+    dms_remind_hours = fields.Float(
+        string="Remind After (working hours)",
+        help="A pending review not handled within this many working hours of the company's calendar "
+        "reminds its reviewers (activity). 0: no reminder.",
+    )
+    dms_escalate_hours = fields.Float(
+        string="Escalate After (working hours)",
+        help="A pending review not handled within this many working hours moves to the backup reviewer. "
+        "0: no escalation.",
+    )
+    dms_backup_user_id = fields.Many2one(
+        "res.users",
+        string="Backup Reviewer",
+        domain=[("share", "=", False)],
+        help="Takes over a review nobody handled in time.",
+    )
+
+    @api.model
+    def _get_tier_validation_model_names(self):
+        res = super()._get_tier_validation_model_names()
+        res += [
+            "distribution.channel.order",
+            "distribution.application",
+            "distribution.price.publication",
+        ]
+        return res
+
+    @api.constrains("dms_escalate_hours", "dms_backup_user_id")
+    def _check_escalation(self):
+        for definition in self:
+            if definition.dms_escalate_hours and not definition.dms_backup_user_id:
+                raise ValidationError(
+                    self.env._("Rule %(name)s escalates: choose its backup reviewer.", name=definition.name)
+                )
+            if definition.dms_escalate_hours < 0 or definition.dms_remind_hours < 0:
+                raise ValidationError(self.env._("Reminder and escalation delays cannot be negative."))
+
+    def _reviewers_to_check_for_access(self):
+        if self.review_type in dict(CHANNEL_REVIEW_TYPES):
+            return self.env["res.users"]
+        return super()._reviewers_to_check_for_access()
+
+
+class TierReview(models.Model):
+    _inherit = "tier.review"
+
+    dms_user_id = fields.Many2one(
+        "res.users", string="Assigned User", readonly=True, help="Set on the reviews of an 'all of the group' step."
+    )
+    pending_since = fields.Datetime(readonly=True, index=True)
+    dms_reminded = fields.Boolean(string="Reminded", readonly=True)
+    escalated_to_id = fields.Many2one("res.users", string="Escalated To", readonly=True)
+    escalated_date = fields.Datetime(readonly=True)
+    delegated_from_ids = fields.Many2many(
+        "res.users",
+        "tier_review_delegated_from_rel",
+        "review_id",
+        "user_id",
+        string="On Behalf Of",
+        compute="_compute_reviewer_ids",
+        store=True,
+        help="Reviewers who are away and whose review their delegate handles.",
+    )
+    lead_time_hours = fields.Float(
+        string="Lead Time (h)",
+        compute="_compute_lead_time_hours",
+        store=True,
+        aggregator="avg",
+        help="Hours from the request to the decision.",
+    )
+    res_name = fields.Char(string="Document", compute="_compute_res_name")
+    review_count = fields.Integer(compute="_compute_review_count", aggregator="sum")
+
+    @api.model
+    def _get_reviewer_fields(self):
+        return super()._get_reviewer_fields() + ["dms_user_id", "escalated_to_id", "definition_id.review_type"]
+
+    @api.depends("reviewed_date", "create_date")
+    def _compute_lead_time_hours(self):
+        for review in self:
+            if review.reviewed_date and review.create_date:
+                review.lead_time_hours = (review.reviewed_date - review.create_date).total_seconds() / 3600.0
+            else:
+                review.lead_time_hours = 0.0
+
+    def _compute_review_count(self):
+        for review in self:
+            review.review_count = 1
+
+    def _compute_res_name(self):
+        by_model = {}
+        for review in self:
+            by_model.setdefault(review.model, set()).add(review.res_id)
+        names = {}
+        for model, ids in by_model.items():
+            if not model or model not in self.env:
+                continue
+            records = self.env[model].sudo().browse(list(ids)).exists()
+            for record in records:
+                names[(model, record.id)] = record.display_name
+        for review in self:
+            review.res_name = names.get((review.model, review.res_id), False)
+
+    # ------------------------------------------------------------------
+    # Reviewers
+    # ------------------------------------------------------------------
+    def _dms_channel_reviewers(self):
+        """Users of a channel review type, from the document's channel context."""
+        users = self.env["res.users"]
+        record = self.env[self.model].browse(self.res_id).exists() if self.model in self.env else None
+        if not record or not hasattr(record, "_dms_review_context"):
+            return users
+        context = record.sudo()._dms_review_context()
+        review_type = self.definition_id.review_type
+        if review_type == "channel_manager":
+            users = context.get("manager") or users
+        elif review_type == "territory_manager":
+            users = context.get("territory").manager_id if context.get("territory") else users
+        elif review_type == "parent_portal":
+            parent = context.get("parent")
+            if parent:
+                users = self.env["res.users"].sudo().search(
+                    [("share", "=", True), ("partner_id.commercial_partner_id", "=", parent.partner_id.id)]
+                )
+        return users
+
+    def _dms_base_reviewers(self):
+        """Reviewers before delegation."""
+        self.ensure_one()
+        if self.escalated_to_id:
+            return self.escalated_to_id
+        if self.dms_user_id:
+            return self.dms_user_id
+        if self.definition_id.review_type in dict(CHANNEL_REVIEW_TYPES):
+            return self._dms_channel_reviewers()
+        return super()._get_reviewers()
+
+    def _get_reviewers(self):
+        reviewers = self._dms_base_reviewers()
+        delegations = self.env["distribution.approval.delegation"].sudo()._active_for(reviewers)
+        reviewers = (reviewers - delegations.user_id) | delegations.delegate_id
+        if self.definition_id.exclude_requester and self.requested_by:
+            reviewers -= self.requested_by
+        return reviewers
+
+    @api.depends(lambda self: self._get_reviewer_fields())
+    def _compute_reviewer_ids(self):
+        base = {review: review._dms_base_reviewers() for review in self}
+        all_users = self.env["res.users"].union(*base.values()) if base else self.env["res.users"]
+        delegations = self.env["distribution.approval.delegation"].sudo()._active_for(all_users)
+        delegate_of = {d.user_id: d.delegate_id for d in delegations}
+        for review in self:
+            reviewers = base[review]
+            away = reviewers.filtered(lambda u: u in delegate_of)
+            for user in away:
+                reviewers = (reviewers - user) | delegate_of[user]
+            if review.definition_id.exclude_requester and review.requested_by:
+                reviewers -= review.requested_by
+            review.reviewer_ids = reviewers
+            review.delegated_from_ids = away
+
+    def _dms_refresh_reviewers(self):
+        """Recompute who may review open reviews (delegations start and end with time)."""
+        reviews = self.filtered(lambda r: r.status in ("waiting", "pending"))
+        if reviews:
+            # marks reviewer_ids / delegated_from_ids and everything that depends on them
+            reviews.modified(["dms_user_id"])
+            self.env.flush_all()
+
+    # ------------------------------------------------------------------
+    # Protection: only the engine changes a review's outcome
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not _engine(self.env):
+            raise AccessError(self.env._("Reviews are created by the approval engine only."))
+        for vals in vals_list:
+            if vals.get("status") == "pending":
+                vals.setdefault("pending_since", fields.Datetime.now())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not _engine(self.env) and PROTECTED_REVIEW_FIELDS.intersection(vals):
+            raise AccessError(
+                self.env._("Approve or reject with the Validate / Reject buttons; reviews cannot be edited.")
+            )
+        if vals.get("status") == "pending":
+            vals = dict(vals, pending_since=fields.Datetime.now())
+        return super().write(vals)
+
+    def _update_review_status(self):
+        return super(TierReview, self.with_context(dms_tier_engine=True))._update_review_status()
+
+    # ------------------------------------------------------------------
+    # Queue
+    # ------------------------------------------------------------------
+    def action_open_document(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------------
+    # Escalation
+    # ------------------------------------------------------------------
+    def _dms_deadline(self, hours):
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        calendar = company.resource_calendar_id
+        start = self.pending_since or self.create_date
+        if not calendar:
+            return start + timedelta(hours=hours)
+        return calendar.plan_hours(hours, start, compute_leaves=True) or start + timedelta(hours=hours)
+
+    @api.model
+    def _cron_escalate(self):
+        """Remind, then move to the backup reviewer, pending reviews nobody handled in time."""
+        now = fields.Datetime.now()
+        reviews = self.sudo().search(
+            [
+                ("status", "=", "pending"),
+                ("escalated_to_id", "=", False),
+                "|",
+                ("definition_id.dms_remind_hours", ">", 0),
+                ("definition_id.dms_escalate_hours", ">", 0),
+            ]
+        )
+        engine = self.with_context(dms_tier_engine=True)
+        for review in reviews.with_env(engine.env):
+            definition = review.definition_id
+            record = self.env[review.model].sudo().browse(review.res_id).exists()
+            if not record:
+                continue
+            if definition.dms_escalate_hours and review._dms_deadline(definition.dms_escalate_hours) <= now:
+                previous = review.reviewer_ids
+                review.write({"escalated_to_id": definition.dms_backup_user_id.id, "escalated_date": now})
+                if hasattr(record, "message_post"):
+                    record.message_post(
+                        body=self.env._(
+                            "Review %(step)s was not handled within %(hours)s working hours by %(users)s: "
+                            "escalated to %(backup)s.",
+                            step=review.name,
+                            hours=definition.dms_escalate_hours,
+                            users=", ".join(previous.mapped("name")) or "-",
+                            backup=definition.dms_backup_user_id.name,
+                        ),
+                        subtype_xmlid="mail.mt_note",
+                    )
+                review._dms_schedule_activity(record, review.reviewer_ids)
+            elif (
+                definition.dms_remind_hours
+                and not review.dms_reminded
+                and review._dms_deadline(definition.dms_remind_hours) <= now
+            ):
+                review.dms_reminded = True
+                review._dms_schedule_activity(record, review.reviewer_ids)
+
+    def _dms_schedule_activity(self, record, users):
+        if not hasattr(record, "activity_schedule"):
+            return
+        for user in users.filtered(lambda u: not u.share):
+            record.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=self.env._("Approval waiting: %(step)s", step=self.name),
+            )
+
+
+class TierValidation(models.AbstractModel):
+    _inherit = "tier.validation"
+
+    dms_rejection_reason = fields.Char(
+        string="Reviewer's Reason", compute="_compute_dms_rejection_reason", help="Why the approval was refused."
+    )
+
+    @api.depends("review_ids.status", "review_ids.comment")
+    def _compute_dms_rejection_reason(self):
+        for record in self:
+            rejected = record.review_ids.filtered(lambda r: r.status == "rejected").sorted("reviewed_date")
+            record.dms_rejection_reason = rejected[-1:].comment or False
+
+    def _dms_review_context(self):
+        """Channel context of the document for channel review types:
+        ``member``, ``manager`` (users), ``territory``, ``parent`` (member)."""
+        self.ensure_one()
+        member = self["channel_member_id"] if "channel_member_id" in self._fields else self.env["distribution.member"]
+        return {
+            "member": member,
+            "manager": member.manager_id,
+            "territory": member.territory_id,
+            "parent": member.parent_id,
+        }
+
+    @api.depends("review_ids")
+    def _compute_need_validation(self):
+        """Set-based: one search of the rules, each rule's domain evaluated once on the whole batch
+        (the OCA version searches and evaluates per record)."""
+        records = self.filtered(lambda r: isinstance(r.id, int))
+        (self - records).need_validation = False
+        if not records:
+            return
+        definitions = (
+            self.env["tier.definition"]
+            .sudo()
+            .with_context(active_test=True)
+            .search([("model", "=", self._name)])
+        )
+        matched = self.browse()
+        if definitions:
+            for company, group in records.grouped(lambda r: r._get_company()).items():
+                for definition in definitions.filtered(lambda d, c=company: not d.company_id or d.company_id == c):
+                    matched |= group.evaluate_tier(definition)
+        for record in records:
+            record.need_validation = (
+                record in matched and not record.review_ids and record._check_state_from_condition()
+            )
+
+    def request_validation(self):
+        reviews = super(TierValidation, self.with_context(dms_tier_engine=True)).request_validation()
+        # "all of the group": one review per user, approved in parallel
+        for review in reviews.filtered(lambda r: r.definition_id.dms_approve_all and len(r.reviewer_ids) > 1):
+            users = review.reviewer_ids
+            review.dms_user_id = users[0]
+            for user in users[1:]:
+                reviews |= review.copy({"dms_user_id": user.id, "status": review.status})
+        return reviews
+
+    def _tier_validation_check_write_remove_reviews(self, vals):
+        return super(
+            TierValidation, self.with_context(dms_tier_engine=True)
+        )._tier_validation_check_write_remove_reviews(vals)
+
+    def unlink(self):
+        return super(TierValidation, self.with_context(dms_tier_engine=True)).unlink()
+
+    def restart_validation(self):
+        return super(TierValidation, self.with_context(dms_tier_engine=True)).restart_validation()
+
+    def _validate_tier(self, tiers=False):
+        """Approve only the current user's reviews whose turn it is (parallel reviews
+        of the same step must not block each other)."""
+        self.ensure_one()
+        user = self.env.user
+        tiers = tiers or self.review_ids
+        allowed = self._get_sequences_to_approve(user)
+        mine = tiers.filtered(
+            lambda r: (user in r.reviewer_ids and r.sequence in allowed)
+            or (r.approve_sequence_bypass and user in r.reviewer_ids)
+        )
+        if mine:
+            delegated = mine.filtered("delegated_from_ids")
+            for review in delegated:
+                if hasattr(self, "message_post"):
+                    self.sudo().message_post(
+                        body=self.env._(
+                            "%(delegate)s approved %(step)s on behalf of %(users)s (delegation).",
+                            delegate=user.name,
+                            step=review.name,
+                            users=", ".join(review.delegated_from_ids.mapped("name")),
+                        ),
+                        subtype_xmlid="mail.mt_note",
+                    )
+        return super(TierValidation, self.with_context(dms_tier_engine=True))._validate_tier(
+            (mine or self.env["tier.review"]).with_context(dms_tier_engine=True)
+        )
+
+    def _rejected_tier(self, tiers=False):
+        if tiers:
+            tiers = tiers.with_context(dms_tier_engine=True)
+        res = super(TierValidation, self.with_context(dms_tier_engine=True))._rejected_tier(tiers)
+        for record in self:
+            if record.validation_status == "rejected":
+                record._dms_on_rejected()
+        return res
+
+    def _check_reviewer_can_act(self):
+        self.ensure_one()
+        if not self.review_ids:
+            raise UserError(self.env._("%(name)s is not waiting for approval.", name=self.display_name))
+        if not self.can_review:
+            raise AccessError(
+                self.env._("You are not a reviewer of %(name)s at this step.", name=self.display_name)
+            )
+
+    def validate_tier(self):
+        self._check_reviewer_can_act()
+        res = super().validate_tier()
+        if res:  # comment wizard: the document moves on when the wizard is confirmed
+            return res
+        self._dms_after_review()
+        return res
+
+    def reject_tier(self):
+        """Rejecting always asks for a reason, which the requester sees."""
+        self._check_reviewer_can_act()
+        sequences = self._get_sequences_to_approve(self.env.user)
+        reviews = self.review_ids.filtered(lambda r: r.sequence in sequences and self.env.user in r.reviewer_ids)
+        action = self._add_comment("reject", reviews)
+        action["name"] = self.env._("Reason for Rejection")
+        return action
+
+    def _dms_approve(self, comment=None):
+        """Approve as the current user (backend, portal, tests): same checks as the button."""
+        self._check_reviewer_can_act()
+        if comment:
+            sequences = self._get_sequences_to_approve(self.env.user)
+            self.review_ids.filtered(
+                lambda r: r.sequence in sequences and self.env.user in r.reviewer_ids
+            ).with_context(dms_tier_engine=True).write({"comment": comment})
+        sequences = self._get_sequences_to_approve(self.env.user)
+        reviews = self.review_ids.filtered(lambda x: x.sequence in sequences or x.approve_sequence_bypass)
+        self._validate_tier(reviews)
+        self._update_counter({"review_deleted": True})
+        self._dms_after_review()
+
+    def _dms_reject(self, reason):
+        self._check_reviewer_can_act()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Please give the reason for the rejection."))
+        sequences = self._get_sequences_to_approve(self.env.user)
+        reviews = self.review_ids.filtered(lambda r: r.sequence in sequences and self.env.user in r.reviewer_ids)
+        reviews.with_context(dms_tier_engine=True).write({"comment": reason.strip()})
+        self._rejected_tier(reviews)
+        self._update_counter({"review_deleted": True})
+
+    def _dms_after_review(self):
+        for record in self:
+            if record.validation_status == "validated" and record._check_state_from_condition():
+                record._dms_on_validated()
+
+    def _dms_on_validated(self):
+        """Hook: move the document on once every review is approved."""
+
+    def _dms_on_rejected(self):
+        """Hook: the document was refused by a reviewer."""
+
+    def _dms_request_or_pass(self):
+        """For an action that needs approval: returns the records that may go on now, and
+        sends the others for approval (or refuses if their approval is pending/refused)."""
+        ready = self.browse()
+        self.invalidate_recordset(["need_validation"])  # not stored: conditions may have changed
+        for record in self:
+            if record.need_validation:
+                record.request_validation()
+                record.invalidate_recordset(["validation_status", "review_ids"])
+                if record.validation_status == "validated":
+                    ready |= record
+            elif record.review_ids and record.validation_status == "rejected":
+                raise UserError(
+                    self.env._(
+                        "%(name)s was rejected (%(reason)s). Restart its validation after your changes.",
+                        name=record.display_name,
+                        reason=record.dms_rejection_reason or "-",
+                    )
+                )
+            elif record.review_ids and record.validation_status != "validated":
+                continue
+            else:
+                ready |= record
+        return ready
+
+
+class CommentWizard(models.TransientModel):
+    _inherit = "comment.wizard"
+
+    def add_comment(self):
+        res = super(CommentWizard, self.with_context(dms_tier_engine=True)).add_comment()
+        record = self.env[self.res_model].browse(self.res_id)
+        if self.validate_reject == "validate":
+            record._dms_after_review()
+        return res
+
+
+class ApprovalDelegation(models.Model):
+    """Out-of-office: a reviewer's reviews go to a delegate for a period."""
+
+    _name = "distribution.approval.delegation"
+    _description = "Approval Delegation"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, id desc"
+
+    user_id = fields.Many2one(
+        "res.users",
+        string="Reviewer Away",
+        required=True,
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+        tracking=True,
+        index=True,
+    )
+    delegate_id = fields.Many2one(
+        "res.users", string="Delegate", required=True, domain=[("share", "=", False)], tracking=True
+    )
+    date_from = fields.Datetime(string="From", required=True, default=fields.Datetime.now, tracking=True)
+    date_to = fields.Datetime(string="To", required=True, tracking=True)
+    note = fields.Char()
+    active = fields.Boolean(default=True, tracking=True)
+    in_effect = fields.Boolean(compute="_compute_in_effect")
+
+    def _compute_display_name(self):
+        for delegation in self:
+            delegation.display_name = f"{delegation.user_id.name} → {delegation.delegate_id.name}"
+
+    @api.depends("date_from", "date_to", "active")
+    def _compute_in_effect(self):
+        now = fields.Datetime.now()
+        for delegation in self:
+            delegation.in_effect = delegation.active and delegation.date_from <= now <= delegation.date_to
+
+    @api.constrains("user_id", "delegate_id", "date_from", "date_to")
+    def _check_dates(self):
+        for delegation in self:
+            if delegation.user_id == delegation.delegate_id:
+                raise UserError(self.env._("A reviewer cannot delegate to themself."))
+            if delegation.date_to <= delegation.date_from:
+                raise UserError(self.env._("The delegation must end after it starts."))
+
+    @api.model
+    def _active_for(self, users):
+        if not users:
+            return self.browse()
+        now = fields.Datetime.now()
+        return self.search(
+            [("user_id", "in", users.ids), ("date_from", "<=", now), ("date_to", ">=", now), ("active", "=", True)]
+        )
+
+    def _refresh_reviews(self, users):
+        reviews = (
+            self.env["tier.review"]
+            .sudo()
+            .search(
+                [
+                    ("status", "in", ("waiting", "pending")),
+                    "|",
+                    ("reviewer_ids", "in", users.ids),
+                    ("delegated_from_ids", "in", users.ids),
+                ]
+            )
+        )
+        reviews.with_context(dms_tier_engine=True)._dms_refresh_reviewers()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        delegations = super().create(vals_list)
+        delegations._refresh_reviews(delegations.user_id | delegations.delegate_id)
+        return delegations
+
+    def write(self, vals):
+        users = self.user_id | self.delegate_id
+        res = super().write(vals)
+        self._refresh_reviews(users | self.user_id | self.delegate_id)
+        return res
+
+    @api.model
+    def _cron_refresh(self):
+        """Delegations start and end with time: hand open reviews over, and back."""
+        now = fields.Datetime.now()
+        since = now - timedelta(hours=2)
+        changed = self.with_context(active_test=False).search(
+            [
+                "|",
+                "&",
+                ("date_from", ">=", since),
+                ("date_from", "<=", now),
+                "&",
+                ("date_to", ">=", since),
+                ("date_to", "<=", now),
+            ]
+        )
+        if changed:
+            changed._refresh_reviews(changed.user_id | changed.delegate_id)
+
+
+def domain_reviewer_queue(user):
+    return Domain("reviewer_ids", "in", user.ids) & Domain("status", "=", "pending") & Domain("can_review", "=", True)
