@@ -135,8 +135,9 @@ class DistributionOrdering(DistributionPortal):
                 "page_name": "channel_orders",
                 "member": member,
                 "sale_orders": sale_orders,
-                "bought": bought,
-                "supplied": supplied,
+                # sudo for display: the supplier above the member is outside its subtree
+                "bought": bought.sudo(),
+                "supplied": supplied.sudo(),
             }
         )
         return request.render("distribution_core.portal_channel_orders", values)
@@ -201,8 +202,16 @@ class DistributionOrdering(DistributionPortal):
     @http.route(["/my/approvals"], type="http", auth="user", website=True)
     def portal_my_approvals(self, error=None, **kwargs):
         reviews = self._my_reviews()
+        rows = []
+        for review in reviews:
+            document = request.env[review.model].sudo().browse(review.res_id)
+            if review.model == "distribution.channel.order":
+                origin, amount = document.buyer_member_id.name, document.amount_total
+            else:
+                origin, amount = document.partner_id.commercial_partner_id.name, document.amount_total
+            rows.append((review, document, origin, amount))
         values = self._prepare_portal_layout_values()
-        values.update({"page_name": "channel_approvals", "reviews": reviews, "error": error})
+        values.update({"page_name": "channel_approvals", "rows": rows, "reviews": reviews, "error": error})
         return request.render("distribution_core.portal_my_approvals", values)
 
     @http.route(

@@ -430,8 +430,9 @@ class DistributionMember(models.Model):
             """,
             [self.ids],
         )
+        rows = self.env.cr.fetchall()  # before any other query on the cursor
         today = fields.Date.context_today(self)
-        for member_id, currency_id, company_id, amount in self.env.cr.fetchall():
+        for member_id, currency_id, company_id, amount in rows:
             company = self.env["res.company"].browse(company_id)
             currency = self.env["res.currency"].browse(currency_id)
             # SUM over numeric columns comes back as Decimal
@@ -485,7 +486,8 @@ class DistributionMember(models.Model):
     # ------------------------------------------------------------------
     def _supplier_label(self):
         self.ensure_one()
-        return self.parent_id.name if self.parent_id else self.company_id.name
+        # sudo: a member reads its own subtree only, not its supplier above it
+        return self.sudo().parent_id.name if self.parent_id else self.sudo().company_id.name
 
     def _orderable_products(self, codes=None):
         """Products a member can order, optionally only those matching codes

@@ -4,3 +4,4 @@ from . import test_onboarding
 from . import test_ui
 from . import test_pricing
 from . import test_approvals
+from . import test_ordering_ui

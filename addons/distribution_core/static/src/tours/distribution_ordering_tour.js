@@ -1,0 +1,86 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
+
+// A dealer orders from its distributor in the portal by pasting codes and using the catalogue.
+registry.category("web_tour.tours").add("distribution_portal_order_paste", {
+    url: "/my/channel/order",
+    steps: () => [
+        {
+            content: "Paste a code and a quantity",
+            trigger: "textarea[name=lines]",
+            run: "edit PA-001,3",
+        },
+        {
+            content: "Add a product from the catalogue",
+            trigger: "tr:contains(PB-002) input[type=number]",
+            run: "edit 1",
+        },
+        {
+            content: "Submit",
+            trigger: "button.o_channel_order_submit",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The order waits for the distributor",
+            trigger: ".o_channel_order_page .o_channel_order_state:contains(Submitted)",
+        },
+        {
+            content: "Both lines, at channel price",
+            trigger: ".o_channel_order_page tr:contains(PA-001):contains(3)",
+        },
+    ],
+});
+
+// The distributor approves its dealer's order in the portal.
+registry.category("web_tour.tours").add("distribution_portal_approve", {
+    url: "/my/approvals",
+    steps: () => [
+        {
+            content: "Approve the dealer's order",
+            trigger: ".o_channel_approvals tr:contains(Hangzhou Dealer) button.o_channel_review_approve",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Nothing left to approve",
+            trigger: ".o_channel_approvals:contains(Nothing waits for your approval)",
+        },
+    ],
+});
+
+// HQ's channel manager approves a large sell-in order from the approval queue; the order confirms.
+registry.category("web_tour.tours").add("distribution_backend_approve_sell_in", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
+        {
+            content: "Open the Approvals menu",
+            trigger: '.o-dropdown[data-menu-xmlid="distribution_core.menu_distribution_approvals"]',
+            run: "click",
+        },
+        {
+            content: "Open my approval queue",
+            trigger: '.o-dropdown-item[data-menu-xmlid="distribution_core.menu_distribution_approval_queue"]',
+            run: "click",
+        },
+        {
+            content: "Open the large order",
+            trigger: ".o_data_row:contains(Large sell-in order) button[name=action_open_document]",
+            run: "click",
+        },
+        {
+            content: "No confirm button while the approval is pending",
+            trigger: ".o_form_view:not(:has(button[name=action_confirm]:visible))",
+        },
+        {
+            content: "Approve",
+            trigger: ".o_form_view button[name=validate_tier]",
+            run: "click",
+        },
+        {
+            content: "The order is confirmed",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Sales Order)",
+        },
+    ],
+});
