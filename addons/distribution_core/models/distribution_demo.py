@@ -302,6 +302,7 @@ class DistributionDemo(models.AbstractModel):
         demo._demo_sell_in(hq, rng, users, members, products)
         demo._demo_onboarding(hq, rng, members, territories)
         demo._demo_price_publications(hq, products)
+        demo._demo_approvals(hq, users, members, products)
         _logger.info(
             "Channel demo data: %s members, %s products and a year of sell-in built in %.1f s",
             len(members), len(products), time.monotonic() - started,
@@ -913,6 +914,92 @@ class DistributionDemo(models.AbstractModel):
     # ------------------------------------------------------------------
     # Onboarding: invitations and applications
     # ------------------------------------------------------------------
+    def _demo_approvals(self, hq, users, members, products):
+        """Approval rules, a delegation, and orders waiting in every state."""
+        manager, east = users["manager"], users["east"]
+        sale_model = self.env.ref("sale.model_sale_order")
+        channel_model = self.env.ref("distribution_core.model_distribution_channel_order")
+        common = {"company_id": hq.id, "approve_sequence": True, "notify_on_pending": True, "has_comment": False}
+        Rule = self.env["tier.definition"]
+        rules = Rule.create([
+            dict(common, name="大额进货订单：渠道经理审批", model_id=sale_model.id, review_type="channel_manager",
+                 definition_domain="[('amount_total', '>', 50000)]", sequence=30,
+                 dms_remind_hours=4, dms_escalate_hours=16, dms_backup_user_id=manager.id),
+            dict(common, name="超大额进货订单：渠道总监复核", model_id=sale_model.id, review_type="individual",
+                 reviewer_id=manager.id, definition_domain="[('amount_total', '>', 100000)]", sequence=20),
+            dict(common, name="低于底价：渠道总监审批", model_id=sale_model.id, review_type="individual",
+                 reviewer_id=manager.id, definition_domain="[('channel_below_floor', '=', True)]", sequence=25),
+            dict(common, name="超出信用额度：渠道总监审批", model_id=sale_model.id, review_type="individual",
+                 reviewer_id=manager.id, definition_domain="[('channel_credit_exceeded', '=', True)]", sequence=26),
+            dict(common, name="下级订单：上级审批", model_id=channel_model.id, review_type="parent_portal",
+                 definition_domain="[('amount_total', '>', 0)]", sequence=30),
+        ])
+        self.env.ref("distribution_core.tier_dealer").default_credit_limit = 300000
+        delegation = self.env["distribution.approval.delegation"].create({
+            "user_id": east.id, "delegate_id": manager.id, "note": "年假",
+            "date_from": fields.Datetime.now() + timedelta(days=20),
+            "date_to": fields.Datetime.now() + timedelta(days=27),
+        })
+
+        def portal(code):
+            member = members[code]
+            user = self.env["res.users"].search([("partner_id.commercial_partner_id", "=", member.partner_id.id),
+                                                 ("share", "=", True)], limit=1)
+            return member.with_user(user)
+
+        def lines(spec):
+            return [(products[code], qty) for code, qty in spec]
+
+        # sell-in orders from the portal of the distributors
+        waiting = portal("RD001")._portal_submit_order(lines([("BV-004", 500), ("BV-005", 500)]),
+                                                       note="双十二备货").sudo()  # > 50,000: channel manager
+        second_step = portal("RD002")._portal_submit_order(lines([("BV-004", 1000), ("BV-005", 1000)]),
+                                                           note="春节备货").sudo()  # > 100,000: two steps
+        second_step.with_user(manager).sudo()._dms_approve()  # RD002's channel manager is 刘洋
+        rejected = portal("RD002")._portal_submit_order(lines([("BV-002", 1200)])).sudo()
+        rejected.with_user(manager).sudo()._dms_reject("库存不足，请分两批下单")
+        # channel orders between members, one in each state
+        dealer = portal("DL001")
+        rd_east = self.env.ref("distribution_core.demo_user_rd_east")
+        channel = {}
+        for state, spec in [
+            ("submitted", [("BV-001", 50), ("BV-002", 20)]),
+            ("approved", [("BV-003", 30)]),
+            ("shipped", [("BV-004", 20)]),
+            ("received", [("BV-001", 80), ("BV-005", 10)]),
+            ("rejected", [("BV-002", 200)]),
+            ("cancelled", [("BV-003", 5)]),
+        ]:
+            order = dealer._portal_submit_order(lines(spec)).sudo()
+            supplier = order.with_user(rd_east).sudo()
+            if state in ("approved", "shipped", "received"):
+                supplier.action_approve()
+            if state in ("shipped", "received"):
+                supplier.action_ship()
+            if state == "received":
+                order.with_user(dealer.env.user).sudo().action_receive()
+            if state == "rejected":
+                supplier.action_reject("数量超出本月配额")
+            if state == "cancelled":
+                order.with_user(dealer.env.user).sudo().action_cancel()
+            channel[state] = order
+        draft = self.env["distribution.channel.order"].create({
+            "buyer_member_id": members["DL001"].id,
+            "line_ids": [Command.create({"product_id": products["BV-001"].id, "product_uom_qty": 10})],
+        })
+        store = portal("ST001")._portal_submit_order(lines([("BV-001", 10), ("BV-003", 6)])).sudo()
+        xmlids = {f"demo_channel_order_{state}": order for state, order in channel.items()}
+        xmlids.update({
+            "demo_channel_order_draft": draft,
+            "demo_channel_order_store": store,
+            "demo_sale_order_waiting_approval": waiting,
+            "demo_sale_order_second_step": second_step,
+            "demo_sale_order_rejected": rejected,
+            "demo_delegation_east": delegation,
+        })
+        xmlids.update({f"demo_approval_rule_{i}": rule for i, rule in enumerate(rules, start=1)})
+        self._demo_xmlids(xmlids)
+
     def _demo_onboarding(self, hq, rng, members, territories):
         now = fields.Datetime.now()
         tier = self.env.ref

@@ -333,6 +333,36 @@ class TestApprovals(DistributionCommon):
         order.with_user(self.finance).validate_tier()
         self.assertEqual(order.state, "sale")
 
+    def test_queue_query_count_independent_of_backlog(self):
+        """The reviewer's queue costs the same number of queries with 3 or 30 pending reviews."""
+        self._rule(name="Manager", reviewer_id=self.channel_manager.id)
+        domain = [("reviewer_ids", "in", self.channel_manager.ids), ("status", "=", "pending"), ("can_review", "=", True)]
+        spec = {
+            "create_date": {}, "res_name": {}, "name": {}, "todo_by": {}, "status": {}, "lead_time_hours": {},
+            "requested_by": {"fields": {"display_name": {}}}, "delegated_from_ids": {"fields": {"display_name": {}}},
+        }
+        Review = self.env["tier.review"].with_user(self.channel_manager)
+
+        def open_queue(count):
+            orders = self.env["sale.order"].create(
+                [{"partner_id": self.members["ga"].partner_id.id,
+                  "order_line": [Command.create({"product_id": self.product_c.id})]} for _i in range(count)]
+            )
+            orders.action_confirm()
+            Review.web_search_read(domain, spec, limit=80)  # warm the rules and access caches
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            result = Review.web_search_read(domain, spec, limit=80)
+            return self.env.cr.sql_log_count - before, result
+
+        queries_small, result = open_queue(3)
+        self.assertEqual(result["length"], 3)
+        queries_big, result = open_queue(27)
+        self.assertEqual(result["length"], 30)
+        self.assertTrue(all(record["res_name"] for record in result["records"]))
+        self.assertEqual(queries_big, queries_small)
+        self.assertLessEqual(queries_big, 20)
+
     def test_below_floor_approved_by_rule(self):
         """A below-floor order approved through a rule confirms although the approver is no Channel Manager."""
         self.env["distribution.price.floor"].create(
