@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .tier_validation import ENGINE
+
 ORDER_STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -136,16 +138,16 @@ class DistributionChannelOrder(models.Model):
         return orders
 
     def write(self, vals):
-        if "state" in vals and not (self.env.su or self.env.context.get("dms_state_ok")):
+        if "state" in vals and not (self.env.su or self.env.context.get("dms_state_ok") is ENGINE):
             raise AccessError(self.env._("The state of a channel order changes through its buttons only."))
         if any(key in vals for key in ("line_ids", "buyer_member_id", "supplier_member_id", "pricelist_id")):
-            if self.filtered(lambda o: o.state != "draft") and not self.env.context.get("dms_state_ok"):
+            if self.filtered(lambda o: o.state != "draft") and not self.env.context.get("dms_state_ok") is ENGINE:
                 raise UserError(self.env._("Only draft channel orders can be changed."))
         return super().write(vals)
 
     def _set_state(self, state, **vals):
         vals["state"] = state
-        return self.with_context(dms_state_ok=True, skip_validation_check=True).write(vals)
+        return self.with_context(dms_state_ok=ENGINE, skip_validation_check=True).write(vals)
 
     # ------------------------------------------------------------------
     # Who may do what
@@ -268,7 +270,7 @@ class DistributionChannelOrder(models.Model):
         """Back to draft to change and resubmit (after a rejection or a cancellation)."""
         self._check_state(["rejected", "cancelled"])
         self._check_buyer()
-        self.review_ids.with_context(dms_tier_engine=True).unlink()
+        self.review_ids.with_context(dms_tier_engine=ENGINE).unlink()
         self._set_state("draft")
         return True
 

@@ -5,6 +5,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .tier_validation import ENGINE
+
 
 class DistributionPricePublication(models.Model):
     """A new price version (调价发布): products, old → new price per channel
@@ -118,7 +120,7 @@ class DistributionPricePublication(models.Model):
 
     def action_reset(self):
         self._check_state(("to_review", "approved", "cancel"), self.env._("reset to draft"))
-        self.review_ids.with_context(dms_tier_engine=True).unlink()
+        self.review_ids.with_context(dms_tier_engine=ENGINE).unlink()
         self.write({"state": "draft", "reviewed_by_id": False})
 
     def action_cancel(self):

@@ -40,9 +40,14 @@ PROTECTED_REVIEW_FIELDS = {
 }
 
 
+# The marker of the approval engine's own writes. An object, not a flag: a
+# context sent through RPC is JSON and can never contain it.
+ENGINE = object()
+
+
 def _engine(env):
     """An environment allowed to change reviews (the engine itself)."""
-    return env.context.get("dms_tier_engine") or env.su
+    return env.context.get("dms_tier_engine") is ENGINE or env.su
 
 
 class TierDefinition(models.Model):
@@ -247,7 +252,7 @@ class TierReview(models.Model):
         return super().write(vals)
 
     def _update_review_status(self):
-        return super(TierReview, self.with_context(dms_tier_engine=True))._update_review_status()
+        return super(TierReview, self.with_context(dms_tier_engine=ENGINE))._update_review_status()
 
     # ------------------------------------------------------------------
     # Queue
@@ -287,7 +292,7 @@ class TierReview(models.Model):
                 ("definition_id.dms_escalate_hours", ">", 0),
             ]
         )
-        engine = self.with_context(dms_tier_engine=True)
+        engine = self.with_context(dms_tier_engine=ENGINE)
         for review in reviews.with_env(engine.env):
             definition = review.definition_id
             record = self.env[review.model].sudo().browse(review.res_id).exists()
@@ -378,7 +383,7 @@ class TierValidation(models.AbstractModel):
             )
 
     def request_validation(self):
-        reviews = super(TierValidation, self.with_context(dms_tier_engine=True)).request_validation()
+        reviews = super(TierValidation, self.with_context(dms_tier_engine=ENGINE)).request_validation()
         # "all of the group": one review per user, approved in parallel
         for review in reviews.filtered(lambda r: r.definition_id.dms_approve_all and len(r.reviewer_ids) > 1):
             users = review.reviewer_ids
@@ -389,14 +394,14 @@ class TierValidation(models.AbstractModel):
 
     def _tier_validation_check_write_remove_reviews(self, vals):
         return super(
-            TierValidation, self.with_context(dms_tier_engine=True)
+            TierValidation, self.with_context(dms_tier_engine=ENGINE)
         )._tier_validation_check_write_remove_reviews(vals)
 
     def unlink(self):
-        return super(TierValidation, self.with_context(dms_tier_engine=True)).unlink()
+        return super(TierValidation, self.with_context(dms_tier_engine=ENGINE)).unlink()
 
     def restart_validation(self):
-        return super(TierValidation, self.with_context(dms_tier_engine=True)).restart_validation()
+        return super(TierValidation, self.with_context(dms_tier_engine=ENGINE)).restart_validation()
 
     def _validate_tier(self, tiers=False):
         """Approve only the current user's reviews whose turn it is (parallel reviews
@@ -422,14 +427,14 @@ class TierValidation(models.AbstractModel):
                         ),
                         subtype_xmlid="mail.mt_note",
                     )
-        return super(TierValidation, self.with_context(dms_tier_engine=True))._validate_tier(
-            (mine or self.env["tier.review"]).with_context(dms_tier_engine=True)
+        return super(TierValidation, self.with_context(dms_tier_engine=ENGINE))._validate_tier(
+            (mine or self.env["tier.review"]).with_context(dms_tier_engine=ENGINE)
         )
 
     def _rejected_tier(self, tiers=False):
         if tiers:
-            tiers = tiers.with_context(dms_tier_engine=True)
-        res = super(TierValidation, self.with_context(dms_tier_engine=True))._rejected_tier(tiers)
+            tiers = tiers.with_context(dms_tier_engine=ENGINE)
+        res = super(TierValidation, self.with_context(dms_tier_engine=ENGINE))._rejected_tier(tiers)
         for record in self:
             if record.validation_status == "rejected":
                 record._dms_on_rejected()
@@ -468,7 +473,7 @@ class TierValidation(models.AbstractModel):
             sequences = self._get_sequences_to_approve(self.env.user)
             self.review_ids.filtered(
                 lambda r: r.sequence in sequences and self.env.user in r.reviewer_ids
-            ).with_context(dms_tier_engine=True).write({"comment": comment})
+            ).with_context(dms_tier_engine=ENGINE).write({"comment": comment})
         sequences = self._get_sequences_to_approve(self.env.user)
         reviews = self.review_ids.filtered(lambda x: x.sequence in sequences or x.approve_sequence_bypass)
         self._validate_tier(reviews)
@@ -481,7 +486,7 @@ class TierValidation(models.AbstractModel):
             raise UserError(self.env._("Please give the reason for the rejection."))
         sequences = self._get_sequences_to_approve(self.env.user)
         reviews = self.review_ids.filtered(lambda r: r.sequence in sequences and self.env.user in r.reviewer_ids)
-        reviews.with_context(dms_tier_engine=True).write({"comment": reason.strip()})
+        reviews.with_context(dms_tier_engine=ENGINE).write({"comment": reason.strip()})
         self._rejected_tier(reviews)
         self._update_counter({"review_deleted": True})
 
@@ -526,7 +531,7 @@ class CommentWizard(models.TransientModel):
     _inherit = "comment.wizard"
 
     def add_comment(self):
-        res = super(CommentWizard, self.with_context(dms_tier_engine=True)).add_comment()
+        res = super(CommentWizard, self.with_context(dms_tier_engine=ENGINE)).add_comment()
         record = self.env[self.res_model].browse(self.res_id)
         if self.validate_reject == "validate":
             record._dms_after_review()
@@ -599,7 +604,7 @@ class ApprovalDelegation(models.Model):
                 ]
             )
         )
-        reviews.with_context(dms_tier_engine=True)._dms_refresh_reviewers()
+        reviews.with_context(dms_tier_engine=ENGINE)._dms_refresh_reviewers()
 
     @api.model_create_multi
     def create(self, vals_list):

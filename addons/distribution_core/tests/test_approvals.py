@@ -309,6 +309,9 @@ class TestApprovals(DistributionCommon):
         # forging a review
         with self.assertRaises(AccessError):
             as_salesman.review_ids.write({"status": "approved"})
+        # the engine's marker cannot be sent as an RPC context (JSON)
+        with self.assertRaises(AccessError):
+            as_salesman.review_ids.with_context(dms_tier_engine=True).write({"status": "approved"})
         with self.assertRaises(AccessError):
             self.env["tier.review"].with_user(self.salesman).create(
                 {"model": "sale.order", "res_id": order.id, "definition_id": order.review_ids.definition_id.id,
@@ -417,6 +420,8 @@ class TestChannelOrders(DistributionCommon):
         order = self._channel_order()
         with self.assertRaises(AccessError):
             order.with_user(self.channel_manager).write({"state": "shipped"})
+        with self.assertRaises(AccessError):
+            order.with_user(self.channel_manager).with_context(dms_state_ok=True).write({"state": "shipped"})
 
     def test_parent_portal_rule_reject_and_resubmit(self):
         self.env["tier.definition"].create(
