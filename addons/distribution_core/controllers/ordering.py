@@ -156,7 +156,8 @@ class DistributionOrdering(DistributionPortal):
         order = request.env["distribution.channel.order"].browse(order_id)
         try:
             order.check_access("read")
-            order.name  # noqa: B018 -- raises if missing
+            if not order.exists():
+                raise MissingError(request.env._("This order does not exist."))
         except (AccessError, MissingError):
             raise request.not_found() from None
         return order

@@ -142,7 +142,7 @@ class DistributionApplication(models.Model):
         for application in self:
             if application.state != "pending":
                 raise UserError(self.env._("Application %(name)s has already been decided.", name=application.name))
-        self = self._dms_request_or_pass()  # noqa: PLW0642 -- the others wait for their reviewers
+        self = self._dms_request_or_pass()
         for application in self:
             if application.state != "pending":
                 raise UserError(self.env._("Application %(name)s has already been decided.", name=application.name))

@@ -141,7 +141,7 @@ class DistributionChannelOrder(models.Model):
         if "state" in vals and not (self.env.su or self.env.context.get("dms_state_ok") is ENGINE):
             raise AccessError(self.env._("The state of a channel order changes through its buttons only."))
         if any(key in vals for key in ("line_ids", "buyer_member_id", "supplier_member_id", "pricelist_id")):
-            if self.filtered(lambda o: o.state != "draft") and not self.env.context.get("dms_state_ok") is ENGINE:
+            if self.filtered(lambda o: o.state != "draft") and self.env.context.get("dms_state_ok") is not ENGINE:
                 raise UserError(self.env._("Only draft channel orders can be changed."))
         return super().write(vals)
 
@@ -288,9 +288,10 @@ class DistributionChannelOrder(models.Model):
         }
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for order in self:
             order.access_url = f"/my/channel/orders/{order.id}"
+        return res
 
     def _get_to_validate_message_name(self):
         return self.env._("Channel Order")

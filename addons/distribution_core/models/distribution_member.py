@@ -2,8 +2,8 @@ import re
 import unicodedata
 
 from odoo import Command, api, fields, models
-from odoo.fields import Domain
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 
 from .distribution_territory import moves_under_itself
 

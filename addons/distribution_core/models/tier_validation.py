@@ -112,7 +112,7 @@ class TierReview(models.Model):
     )
     pending_since = fields.Datetime(readonly=True, index=True)
     dms_reminded = fields.Boolean(string="Reminded", readonly=True)
-    escalated_to_id = fields.Many2one("res.users", string="Escalated To", readonly=True)
+    escalated_to_id = fields.Many2one("res.users", readonly=True)
     escalated_date = fields.Datetime(readonly=True)
     delegated_from_ids = fields.Many2many(
         "res.users",
@@ -555,9 +555,7 @@ class ApprovalDelegation(models.Model):
         tracking=True,
         index=True,
     )
-    delegate_id = fields.Many2one(
-        "res.users", string="Delegate", required=True, domain=[("share", "=", False)], tracking=True
-    )
+    delegate_id = fields.Many2one("res.users", required=True, domain=[("share", "=", False)], tracking=True)
     date_from = fields.Datetime(string="From", required=True, default=fields.Datetime.now, tracking=True)
     date_to = fields.Datetime(string="To", required=True, tracking=True)
     note = fields.Char()

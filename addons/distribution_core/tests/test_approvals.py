@@ -227,7 +227,7 @@ class TestApprovals(DistributionCommon):
         # the Reject button asks for a reason
         action = order.with_user(self.channel_manager).reject_tier()
         self.assertEqual(action["res_model"], "comment.wizard")
-        wizard = self.env["comment.wizard"].with_user(self.channel_manager).with_context(action["context"]).create(
+        wizard = self.env["comment.wizard"].with_user(self.channel_manager).with_context(**action["context"]).create(
             {"comment": "Price too low for 3 units"}
         )
         wizard.add_comment()
