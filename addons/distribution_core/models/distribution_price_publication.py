@@ -112,8 +112,9 @@ class DistributionPricePublication(models.Model):
                 )
             publication._dms_approve()
         ready = (self - under_review)._dms_request_or_pass()
-        ready._check_manager()
-        ready.write({"state": "approved", "reviewed_by_id": self.env.user.id})
+        if ready:
+            ready._check_manager()
+            ready.write({"state": "approved", "reviewed_by_id": self.env.user.id})
 
     def _dms_on_validated(self):
         self.sudo().write({"state": "approved", "reviewed_by_id": self.env.user.id})

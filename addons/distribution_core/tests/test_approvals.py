@@ -456,3 +456,63 @@ class TestChannelOrders(DistributionCommon):
         order = self._channel_order(qty=3)
         self.assertEqual(order.line_ids.price_unit, 812.34)
         self.assertEqual(order.amount_total, 2437.02)
+
+
+@tagged("post_install", "-at_install")
+class TestOtherDocumentApprovals(DistributionCommon):
+    """Applications and price publications go through the same engine."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["tier.definition"].search([]).active = False
+
+    def test_application_needs_territory_manager(self):
+        self.terr_hz.manager_id = self.channel_manager
+        self.env["tier.definition"].create(
+            {"name": "Territory manager approves members",
+             "model_id": self.env.ref("distribution_core.model_distribution_application").id,
+             "review_type": "territory_manager", "definition_domain": "[]"}
+        )
+        invitation = self.env["distribution.invitation"].with_user(self.channel_manager).create(
+            {"name": "Stores", "inviter_member_id": self.members["dl_hz"].id, "tier_id": self.tier_st.id,
+             "territory_id": self.terr_hz.id}
+        )
+        application = self.env["distribution.application"].create(
+            {"invitation_id": invitation.id, "name": "Corner Shop", "contact_name": "Li Lei",
+             "email": "lilei@example.com", "vat": "91330100XH0000009X", "territory_id": self.terr_hz.id}
+        )
+        # the channel user's approval only asks the territory manager
+        application.with_user(self.channel_user).action_approve()
+        self.assertEqual(application.state, "pending")
+        self.assertFalse(application.member_id)
+        self.assertEqual(application.review_ids.reviewer_ids, self.channel_manager)
+        with self.assertRaises(AccessError):
+            application.with_user(self.channel_user).validate_tier()
+        application.with_user(self.channel_manager).validate_tier()
+        self.assertEqual(application.state, "approved")
+        self.assertEqual(application.member_id.parent_id, self.members["dl_hz"])
+
+    def test_publication_needs_reviewer(self):
+        self.env["tier.definition"].create(
+            {"name": "Channel user checks prices",
+             "model_id": self.env.ref("distribution_core.model_distribution_price_publication").id,
+             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
+        )
+        pricelist = self.env["product.pricelist"].create({"name": "Dealers (test)"})
+        publication = self.env["distribution.price.publication"].create(
+            {"name": "Prices up", "effective_date": "2099-01-01",
+             "line_ids": [Command.create({"pricelist_id": pricelist.id, "product_id": self.product_a.id,
+                                          "new_price": 900.0})]}
+        )
+        publication.with_user(self.channel_manager).action_submit()
+        self.assertEqual(publication.validation_status, "pending")
+        with self.assertRaisesRegex(UserError, "waiting for approval"):
+            publication.with_user(self.channel_manager).action_approve()
+        publication.with_user(self.channel_user).action_approve()
+        self.assertEqual(publication.state, "approved")
+        # back to draft clears the reviews; a new submission asks again
+        publication.with_user(self.channel_manager).action_reset()
+        self.assertFalse(publication.review_ids)
+        publication.with_user(self.channel_manager).action_submit()
+        self.assertEqual(publication.validation_status, "pending")
