@@ -173,6 +173,20 @@ class DistributionChannelOrder(models.Model):
             if order.supplier_member_id != self._user_member():
                 raise AccessError(self.env._("Only the supplier can do this on %(name)s.", name=order.name))
 
+    def _member_partners(self, member):
+        """The people of a member who follow its orders: its portal users."""
+        users = self.env["res.users"].sudo().search(
+            [("share", "=", True), ("partner_id.commercial_partner_id", "=", member.partner_id.id)]
+        )
+        return users.partner_id
+
+    def _notify(self, member, body):
+        for order in self:
+            partners = order._member_partners(member(order))
+            order.sudo().message_post(
+                body=body, partner_ids=partners.ids, subtype_xmlid="mail.mt_comment", message_type="comment"
+            )
+
     def _check_state(self, allowed):
         for order in self:
             if order.state not in allowed:
@@ -202,6 +216,10 @@ class DistributionChannelOrder(models.Model):
             reject_reason=False,
         )
         self._dms_request_or_pass()
+        self._notify(
+            lambda o: o.supplier_member_id,
+            self.env._("New order from your sub-member, to approve and ship."),
+        )
         return True
 
     def action_approve(self):
@@ -223,16 +241,17 @@ class DistributionChannelOrder(models.Model):
             if order._dms_request_or_pass():
                 order._check_supplier()
                 order._set_state("approved", date_approved=fields.Datetime.now())
+                order._notify(lambda o: o.buyer_member_id, self.env._("Your order was approved by your supplier."))
         return True
 
     def _dms_on_validated(self):
         self._set_state("approved", date_approved=fields.Datetime.now())
-        self.message_post(body=self.env._("All approvals given: the order is approved."))
+        self._notify(lambda o: o.buyer_member_id, self.env._("All approvals given: the order is approved."))
 
     def _dms_on_rejected(self):
         reason = self.dms_rejection_reason or self.env._("Rejected by a reviewer.")
         self._set_state("rejected", reject_reason=reason)
-        self.message_post(body=self.env._("Order rejected: %(reason)s", reason=reason))
+        self._notify(lambda o: o.buyer_member_id, self.env._("Order rejected: %(reason)s", reason=reason))
 
     def action_reject(self, reason=None):
         self._check_state(["submitted"])
@@ -245,13 +264,14 @@ class DistributionChannelOrder(models.Model):
                 continue
             order._check_supplier()
             order._set_state("rejected", reject_reason=reason)
-            order.message_post(body=self.env._("Order rejected: %(reason)s", reason=reason))
+            order._notify(lambda o: o.buyer_member_id, self.env._("Order rejected: %(reason)s", reason=reason))
         return True
 
     def action_ship(self):
         self._check_state(["approved"])
         self._check_supplier()
         self._set_state("shipped", date_shipped=fields.Datetime.now())
+        self._notify(lambda o: o.buyer_member_id, self.env._("Your order was shipped."))
         return True
 
     def action_receive(self):

@@ -48,6 +48,7 @@ class SaleOrder(models.Model):
         for order in self:
             order.channel_max_discount = max(order.order_line.mapped("discount") or [0.0])
 
+    @api.depends("channel_member_id", "state")
     def _compute_channel_first_order(self):
         confirmed = dict(
             self.sudo()._read_group(
@@ -70,6 +71,7 @@ class SaleOrder(models.Model):
             return [("channel_member_id", "!=", False), "!"] + has_order
         return has_order
 
+    @api.depends("channel_member_id", "amount_total", "state")
     def _compute_channel_credit_exceeded(self):
         members = self.channel_member_id
         exposure = members._credit_exposure_map() if members else {}

@@ -358,29 +358,47 @@ class TierValidation(models.AbstractModel):
             "parent": member.parent_id,
         }
 
-    @api.depends("review_ids")
-    def _compute_need_validation(self):
-        """Set-based: one search of the rules, each rule's domain evaluated once on the whole batch
-        (the OCA version searches and evaluates per record)."""
+    def _dms_matching_records(self):
+        """The records of self matched by at least one active rule. Set-based: one search
+        of the rules, each rule's domain evaluated once on the whole batch (the OCA
+        version searches and evaluates per record)."""
         records = self.filtered(lambda r: isinstance(r.id, int))
-        (self - records).need_validation = False
-        if not records:
-            return
-        definitions = (
-            self.env["tier.definition"]
-            .sudo()
-            .with_context(active_test=True)
-            .search([("model", "=", self._name)])
-        )
         matched = self.browse()
+        if not records:
+            return matched
+        definitions = (
+            self.env["tier.definition"].sudo().with_context(active_test=True).search([("model", "=", self._name)])
+        )
         if definitions:
             for company, group in records.grouped(lambda r: r._get_company()).items():
                 for definition in definitions.filtered(lambda d, c=company: not d.company_id or d.company_id == c):
                     matched |= group.evaluate_tier(definition)
-        for record in records:
+        return matched
+
+    @api.depends("review_ids")
+    def _compute_need_validation(self):
+        matched = self._dms_matching_records()
+        for record in self:
             record.need_validation = (
                 record in matched and not record.review_ids and record._check_state_from_condition()
             )
+
+    def write(self, vals):
+        """The OCA checks the rules before the write, on the old values: a write that
+        changes the document and its state together (e.g. 1,000 units and 'sale' in
+        one RPC call) would slip through. Check the rules again on the new values."""
+        to_check = self.browse()
+        if self._state_field in vals and vals[self._state_field] in self._state_to:
+            self.invalidate_recordset(["need_validation"])
+            to_check = self.filtered(lambda r: r._tier_validation_get_current_state_value() in r._state_from)
+        res = super().write(vals)
+        if to_check:
+            unapproved = to_check.filtered(lambda r: not (r.review_ids and r.validation_status == "validated"))
+            if unapproved._dms_matching_records():
+                raise ValidationError(
+                    self.env._("This action needs to be validated for at least one record. Please request a validation.")
+                )
+        return res
 
     def request_validation(self):
         reviews = super(TierValidation, self.with_context(dms_tier_engine=ENGINE)).request_validation()

@@ -306,6 +306,14 @@ class TestApprovals(DistributionCommon):
             as_salesman.write({"state": "sale"})
         with self.assertRaises(ValidationError):
             SaleOrderBase.action_confirm(as_salesman)  # sale's own confirm, skipping ours
+        # changing the order and its state in one call: the rules see the new amount
+        small = self._order(user=self.salesman)
+        self.env["tier.definition"].search([("name", "=", "Manager")]).definition_domain = "[('amount_total', '>', 5000)]"
+        with self.assertRaises(ValidationError):
+            small.with_user(self.salesman).write(
+                {"order_line": [Command.update(small.order_line.id, {"product_uom_qty": 50})], "state": "sale"}
+            )
+        self.assertEqual(small.state, "draft")
         # forging a review
         with self.assertRaises(AccessError):
             as_salesman.review_ids.write({"status": "approved"})
@@ -399,6 +407,10 @@ class TestChannelOrders(DistributionCommon):
         self.assertEqual(order.supplier_member_id, self.members["rd_zj"])
         self.assertEqual(order.state, "submitted")
         self.assertEqual(order.amount_total, 2000.0)
+        self.assertTrue(
+            order.message_ids.filtered(lambda m: self.users["rd_zj"].partner_id in m.partner_ids),
+            "the supplier's portal users are told",
+        )
         # the buyer cannot approve its own order; another distributor cannot either
         with self.assertRaises(AccessError):
             order.with_user(self.users["dl_hz"]).sudo().action_approve()
