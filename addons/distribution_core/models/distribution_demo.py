@@ -927,7 +927,7 @@ class DistributionDemo(models.AbstractModel):
                  dms_remind_hours=4, dms_escalate_hours=16, dms_backup_user_id=manager.id),
             dict(common, name="超大额进货订单：渠道总监复核", model_id=sale_model.id, review_type="individual",
                  reviewer_id=manager.id, definition_domain="[('amount_total', '>', 100000)]", sequence=20),
-            dict(common, name="低于底价：渠道总监审批", model_id=sale_model.id, review_type="individual",
+            dict(common, name="低于最低限价：渠道总监审批", model_id=sale_model.id, review_type="individual",
                  reviewer_id=manager.id, definition_domain="[('channel_below_floor', '=', True)]", sequence=25),
             dict(common, name="超出信用额度：渠道总监审批", model_id=sale_model.id, review_type="individual",
                  reviewer_id=manager.id, definition_domain="[('channel_credit_exceeded', '=', True)]", sequence=26),
