@@ -1,12 +1,24 @@
 {
     "name": "Channel Distribution (DMS) – Rebates and Statements",
-    "summary": "Rebate agreements, accruals, settlements and electronic statements of account for channel members",
-    "version": "19.0.1.0.0",
+    "summary": "Rebate agreements (flat, stepped, growth), explainable computations, accruals and settlements "
+    "for channel members",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "DMS contributors",
     "website": "https://example.com/dms",
     "depends": ["distribution_core", "account"],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/distribution_rebate_security.xml",
+        "data/distribution_rebate_data.xml",
+        "views/distribution_rebate_agreement_views.xml",
+        "views/portal_templates.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "distribution_rebate/static/src/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -1,0 +1,327 @@
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.safe_eval import safe_eval
+
+REBATE_TYPES = [
+    ("flat", "Flat"),
+    ("stepped_retro", "Stepped, retroactive"),
+    ("stepped_progressive", "Stepped, progressive"),
+    ("growth", "Growth"),
+]
+PERIOD_TYPES = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year"), ("custom", "Whole validity")]
+
+
+def period_bounds(period_type, date_start, date_end):
+    """The settlement periods of a validity: [(first day, last day)], clipped to it."""
+    if period_type == "custom":
+        return [(date_start, date_end)]
+    months = {"month": 1, "quarter": 3, "year": 12}[period_type]
+    if period_type == "month":
+        start = date_start.replace(day=1)
+    elif period_type == "quarter":
+        start = date(date_start.year, 3 * ((date_start.month - 1) // 3) + 1, 1)
+    else:
+        start = date(date_start.year, 1, 1)
+    periods = []
+    while start <= date_end:
+        end = start + relativedelta(months=months, days=-1)
+        periods.append((max(start, date_start), min(end, date_end)))
+        start = end + relativedelta(days=1)
+    return periods
+
+
+class DistributionRebateAgreement(models.Model):
+    _name = "distribution.rebate.agreement"
+    _description = "Rebate Agreement"
+    _inherit = ["tier.validation", "mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+
+    _state_from = ["draft"]
+    _state_to = ["approved", "running"]
+    _cancel_state = "cancelled"
+    _tier_validation_manual_config = False
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(copy=False, readonly=True, default="/")
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("approved", "Approved"),
+            ("running", "Running"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    scope = fields.Selection(
+        [("member", "One member"), ("tier", "All members of a tier"), ("territory", "All members of a territory")],
+        default="member",
+        required=True,
+    )
+    member_id = fields.Many2one("distribution.member", index=True, tracking=True)
+    tier_id = fields.Many2one("distribution.tier", string="Channel Tier")
+    territory_id = fields.Many2one("distribution.territory", string="Sales Territory")
+    date_start = fields.Date(required=True, tracking=True)
+    date_end = fields.Date(required=True, tracking=True)
+    period_type = fields.Selection(PERIOD_TYPES, string="Settlement Period", default="quarter", required=True)
+    basis = fields.Selection(
+        [("amount", "Invoiced net amount"), ("qty", "Invoiced quantity")], default="amount", required=True
+    )
+    basis_source = fields.Selection(
+        [("sell_in", "Sell-in (HQ invoices)")],
+        string="Basis Source",
+        default="sell_in",
+        required=True,
+        help="Sell-out joins when the store POS reports it.",
+    )
+    product_ids = fields.Many2many("product.product", string="Products")
+    categ_ids = fields.Many2many("product.category", string="Product Categories")
+    product_domain = fields.Char(string="Product Filter", help="More conditions on the products, as a domain.")
+    rebate_type = fields.Selection(REBATE_TYPES, default="flat", required=True, tracking=True)
+    rate = fields.Float(
+        digits=(16, 4),
+        help="Flat and growth: percentage of the amount (amount basis) or amount per unit (quantity basis).",
+    )
+    tier_line_ids = fields.One2many("distribution.rebate.tier.line", "agreement_id", string="Tiers", copy=True)
+    growth_reference = fields.Selection(
+        [("last_year", "Same period last year"), ("target", "Target")], default="last_year"
+    )
+    growth_target = fields.Float(string="Target Basis", help="Growth over this basis (per period).")
+    min_basis = fields.Float(string="Minimum Basis", help="Below this basis nothing is earned.")
+    cap_amount = fields.Monetary(string="Cap per Period", help="The most a period can earn. 0: no cap.")
+    overdue_action = fields.Selection(
+        [("none", "No condition"), ("void", "Void the rebate"), ("reduce", "Reduce the rebate")],
+        string="Overdue Invoices at Period End",
+        default="none",
+        required=True,
+    )
+    overdue_reduce_percent = fields.Float(string="Reduction (%)", default=50.0)
+    settlement_mode = fields.Selection(
+        [("credit_note", "Credit note"), ("vendor_bill", "Vendor bill")], default="credit_note", required=True
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="Accrual Journal",
+        domain="[('type', '=', 'general'), ('company_id', '=', company_id)]",
+        compute="_compute_accounts",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    expense_account_id = fields.Many2one(
+        "account.account",
+        string="Rebate Expense Account",
+        compute="_compute_accounts",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    accrual_account_id = fields.Many2one(
+        "account.account",
+        string="Accrued Rebate Account",
+        compute="_compute_accounts",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    computation_ids = fields.One2many("distribution.rebate.computation", "agreement_id", string="Computations")
+    computation_count = fields.Integer(compute="_compute_counts")
+    settlement_count = fields.Integer(compute="_compute_counts")
+    amount_earned = fields.Monetary(compute="_compute_counts", string="Earned")
+    amount_settled = fields.Monetary(compute="_compute_counts", string="Settled")
+    note = fields.Html(translate=True)
+
+    _dates = models.Constraint("CHECK(date_end >= date_start)", "The agreement must end after it starts.")
+
+    @api.depends("company_id", "rebate_type")
+    def _compute_accounts(self):
+        for agreement in self:
+            company = agreement.company_id or self.env.company
+            agreement.journal_id = agreement.journal_id or company.rebate_journal_id
+            agreement.expense_account_id = agreement.expense_account_id or company.rebate_expense_account_id
+            agreement.accrual_account_id = agreement.accrual_account_id or company.rebate_accrual_account_id
+
+    def _compute_counts(self):
+        Computation = self.env["distribution.rebate.computation"]
+        earned = {
+            agreement: (count, amount, settled)
+            for agreement, count, amount, settled in Computation._read_group(
+                [("agreement_id", "in", self.ids)], ["agreement_id"], ["__count", "amount:sum", "amount_settled:sum"]
+            )
+        }
+        settlements = dict(
+            self.env["distribution.rebate.settlement"]._read_group(
+                [("agreement_id", "in", self.ids)], ["agreement_id"], ["__count"]
+            )
+        )
+        for agreement in self:
+            count, amount, settled = earned.get(agreement, (0, 0.0, 0.0))
+            agreement.computation_count = count
+            agreement.amount_earned = amount
+            agreement.amount_settled = settled
+            agreement.settlement_count = settlements.get(agreement, 0)
+
+    @api.constrains("scope", "member_id", "tier_id", "territory_id", "rebate_type", "tier_line_ids", "rate")
+    def _check_definition(self):
+        for agreement in self:
+            needed = {"member": agreement.member_id, "tier": agreement.tier_id, "territory": agreement.territory_id}
+            if not needed[agreement.scope]:
+                raise ValidationError(
+                    self.env._("Agreement %(name)s: choose the %(what)s it applies to.", name=agreement.name,
+                               what=dict(self._fields["scope"]._description_selection(self.env))[agreement.scope])
+                )
+            if agreement.rebate_type.startswith("stepped") and not agreement.tier_line_ids:
+                raise ValidationError(self.env._("Agreement %(name)s: a stepped rebate needs tiers.", name=agreement.name))
+            if agreement.rebate_type in ("flat", "growth") and agreement.rate <= 0:
+                raise ValidationError(self.env._("Agreement %(name)s: set the rate.", name=agreement.name))
+            if agreement.overdue_action == "reduce" and not 0 < agreement.overdue_reduce_percent <= 100:
+                raise ValidationError(self.env._("The reduction must be between 0 and 100%."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("code", "/") == "/":
+                vals["code"] = self.env["ir.sequence"].sudo().next_by_code("distribution.rebate.agreement") or "/"
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Definition helpers
+    # ------------------------------------------------------------------
+    def _rate_factor(self):
+        """Rates are typed as a percentage for an amount basis."""
+        self.ensure_one()
+        return 0.01 if self.basis == "amount" else 1.0
+
+    def _tiers(self):
+        self.ensure_one()
+        factor = self._rate_factor()
+        return sorted((line.threshold, line.rate * factor) for line in self.tier_line_ids)
+
+    def _periods(self):
+        self.ensure_one()
+        return period_bounds(self.period_type, self.date_start, self.date_end)
+
+    def _members(self):
+        """The members the agreement applies to (active or suspended: suspension does not cancel what was earned)."""
+        self.ensure_one()
+        Member = self.env["distribution.member"]
+        domain = [("state", "in", ("active", "suspended")), ("company_id", "=", self.company_id.id)]
+        if self.scope == "member":
+            return self.member_id
+        if self.scope == "tier":
+            return Member.search(domain + [("tier_id", "=", self.tier_id.id)])
+        return Member.search(domain + [("territory_id", "child_of", self.territory_id.id)])
+
+    def _product_ids(self):
+        """The products of the basis, or None for every product."""
+        self.ensure_one()
+        if not (self.product_ids or self.categ_ids or self.product_domain):
+            return None
+        domain = []
+        if self.product_ids or self.categ_ids:
+            domain = ["|", ("id", "in", self.product_ids.ids), ("categ_id", "child_of", self.categ_ids.ids)]
+        if self.product_domain:
+            domain += safe_eval(self.product_domain)
+        return self.env["product.product"].with_context(active_test=False).search(domain).ids
+
+    # ------------------------------------------------------------------
+    # Flow
+    # ------------------------------------------------------------------
+    def action_approve(self):
+        for agreement in self:
+            if agreement.state != "draft":
+                raise UserError(self.env._("Only a draft agreement can be approved."))
+        under_review = self.filtered(lambda a: a.review_ids and a.validation_status in ("waiting", "pending"))
+        for agreement in under_review:
+            if not agreement.can_review:
+                raise UserError(
+                    self.env._("%(name)s is waiting for approval: %(todo)s.", name=agreement.name,
+                               todo=agreement.review_ids.filtered(lambda r: r.status == "pending")[:1].todo_by or "-")
+                )
+            agreement._dms_approve()
+        ready = (self - under_review)._dms_request_or_pass()
+        if ready:
+            ready._check_manager()
+            ready.write({"state": "approved"})
+
+    def _dms_on_validated(self):
+        self.sudo().write({"state": "approved"})
+
+    def _check_manager(self):
+        if not self.env.user.has_group("distribution_core.group_channel_manager"):
+            raise UserError(self.env._("Only a Channel Manager can approve rebate agreements."))
+
+    def action_start(self):
+        for agreement in self:
+            if agreement.state != "approved":
+                raise UserError(self.env._("Only an approved agreement can start."))
+        self.write({"state": "running"})
+
+    def action_close(self):
+        self.filtered(lambda a: a.state in ("approved", "running")).write({"state": "closed"})
+
+    def action_cancel(self):
+        if self.computation_ids.filtered("amount_settled"):
+            raise UserError(self.env._("An agreement with settlements cannot be cancelled; close it instead."))
+        self.write({"state": "cancelled"})
+
+    def action_draft(self):
+        self.filtered(lambda a: a.state == "cancelled").write({"state": "draft"})
+        self.review_ids.with_context(dms_tier_engine=self._engine_marker()).unlink()
+
+    @api.model
+    def _engine_marker(self):
+        from odoo.addons.distribution_core.models.tier_validation import ENGINE
+
+        return ENGINE
+
+    def action_compute(self):
+        """Compute every period of the agreements up to today."""
+        self.env["distribution.rebate.computation"]._compute_agreements(self)
+        return self.action_view_computations()
+
+    def action_view_computations(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("distribution_rebate.distribution_rebate_computation_action")
+        action["domain"] = [("agreement_id", "in", self.ids)]
+        action["context"] = {}
+        return action
+
+    def action_view_settlements(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("distribution_rebate.distribution_rebate_settlement_action")
+        action["domain"] = [("agreement_id", "in", self.ids)]
+        action["context"] = {}
+        return action
+
+    @api.model
+    def _cron_compute(self):
+        self.search([("state", "in", ("approved", "running"))]).action_compute()
+
+
+class DistributionRebateTierLine(models.Model):
+    _name = "distribution.rebate.tier.line"
+    _description = "Rebate Tier"
+    _order = "agreement_id, threshold"
+
+    agreement_id = fields.Many2one("distribution.rebate.agreement", required=True, ondelete="cascade", index=True)
+    threshold = fields.Float(required=True, help="Basis from which this tier applies (amount or quantity).")
+    rate = fields.Float(
+        required=True, digits=(16, 4), help="Percentage of the amount (amount basis) or amount per unit (quantity basis)."
+    )
+
+    _threshold_unique = models.Constraint("UNIQUE(agreement_id, threshold)", "Two tiers cannot start at the same basis.")
+
+    @api.constrains("threshold", "rate")
+    def _check_values(self):
+        for line in self:
+            if line.threshold < 0 or line.rate < 0:
+                raise ValidationError(self.env._("Tier thresholds and rates cannot be negative."))

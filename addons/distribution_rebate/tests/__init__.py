@@ -1,0 +1,2 @@
+from . import test_rebate_math
+from . import test_rebate_engine

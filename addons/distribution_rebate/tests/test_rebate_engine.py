@@ -1,0 +1,302 @@
+from datetime import date
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import RebateCommon
+
+Q1, Q2 = date(2025, 1, 1), date(2025, 4, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestRebateTypes(RebateCommon):
+    """Every rebate type against amounts computed by hand."""
+
+    def test_flat_percentage_with_refund(self):
+        agreement = self._agreement(rate=3.0)
+        self._invoice("dl_hz", "2025-01-15", [(self.product_a, 10, 1000.0)])
+        self._invoice("dl_hz", "2025-03-20", [(self.product_c, 25, 100.0)])
+        self._invoice("dl_hz", "2025-03-25", [(self.product_a, 1, 1000.0)], refund=True)
+        self._invoice("dl_nj", "2025-02-01", [(self.product_a, 50, 1000.0)])  # another member
+        self._invoice("dl_hz", "2025-04-02", [(self.product_a, 1, 1000.0)])  # next quarter
+        q1 = self._result(agreement, Q1)
+        # 10,000 + 2,500 - 1,000 = 11,500 x 3% = 345.00
+        self.assertEqual(q1.basis, 11500.0)
+        self.assertEqual(q1.line_count, 3)
+        self.assertEqual(q1.amount, 345.0)
+        self.assertEqual(self._result(agreement, Q2).amount, 30.0)
+        self.assertEqual(len(agreement.computation_ids), 4, "one result per quarter")
+
+    def test_flat_per_unit(self):
+        agreement = self._agreement(basis="qty", rate=2.5)
+        self._invoice("dl_hz", "2025-02-10", [(self.product_a, 100, 1000.0), (self.product_c, 20, 100.0)])
+        self._invoice("dl_hz", "2025-03-10", [(self.product_a, 10, 1000.0)], refund=True)
+        q1 = self._result(agreement, Q1)
+        self.assertEqual(q1.basis, 110.0)
+        self.assertEqual(q1.amount, 275.0)  # 110 units x 2.50
+
+    def test_stepped_retroactive_and_next_tier(self):
+        agreement = self._agreement(rebate_type="stepped_retro", tiers=[(0, 1.0), (10000, 2.0), (50000, 3.0)])
+        self._invoice("dl_hz", "2025-01-20", [(self.product_a, 30, 1000.0)])
+        q1 = self._result(agreement, Q1)
+        self.assertEqual((q1.basis, q1.tier_reached, q1.rate, q1.amount), (30000.0, 10000.0, 2.0, 600.0))
+        # 20,000 more reach 50,000, where the whole basis earns 3%: 1,500.00
+        self.assertEqual((q1.next_threshold, q1.next_missing, q1.next_amount), (50000.0, 20000.0, 1500.0))
+        self._invoice("dl_hz", "2025-02-20", [(self.product_a, 30, 1000.0)])
+        q1 = self._result(agreement, Q1)
+        self.assertEqual((q1.basis, q1.amount, q1.next_threshold), (60000.0, 1800.0, 0.0))
+
+    def test_stepped_progressive(self):
+        agreement = self._agreement(rebate_type="stepped_progressive", tiers=[(0, 1.0), (10000, 2.0), (50000, 3.0)])
+        self._invoice("dl_hz", "2025-01-20", [(self.product_a, 60, 1000.0)])
+        q1 = self._result(agreement, Q1)
+        # 10,000 x 1% + 40,000 x 2% + 10,000 x 3% = 100 + 800 + 300
+        self.assertEqual(q1.amount, 1200.0)
+
+    def test_growth_over_last_year(self):
+        agreement = self._agreement(rebate_type="growth", rate=5.0)
+        self._invoice("dl_hz", "2024-02-01", [(self.product_a, 20, 1000.0)])
+        self._invoice("dl_hz", "2025-02-01", [(self.product_a, 26, 1000.0)])
+        self._invoice("dl_hz", "2025-05-01", [(self.product_a, 10, 1000.0)])  # Q2 2024 had nothing
+        q1 = self._result(agreement, Q1)
+        self.assertEqual((q1.basis, q1.basis_reference, q1.amount), (26000.0, 20000.0, 300.0))
+        q2 = self._result(agreement, Q2)
+        self.assertEqual(q2.basis, 10000.0)
+        self.assertFalse(q2.has_reference)
+        self.assertEqual(q2.amount, 0.0)
+        self.assertIn("last year", q2.explanation)
+
+    def test_growth_over_target(self):
+        agreement = self._agreement(rebate_type="growth", rate=5.0, growth_reference="target", growth_target=8000.0)
+        self._invoice("dl_hz", "2025-05-01", [(self.product_a, 10, 1000.0)])
+        self.assertEqual(self._result(agreement, Q2).amount, 100.0)  # (10,000 - 8,000) x 5%
+
+    def test_minimum_and_cap(self):
+        agreement = self._agreement(rate=10.0, min_basis=5000.0, cap_amount=400.0)
+        self._invoice("dl_hz", "2025-01-10", [(self.product_a, 4, 1000.0)])
+        q1 = self._result(agreement, Q1)
+        self.assertEqual(q1.amount, 0.0)
+        self.assertEqual((q1.next_threshold, q1.next_amount), (5000.0, 400.0))  # 500 capped at 400
+        self._invoice("dl_hz", "2025-02-10", [(self.product_a, 2, 1000.0)])
+        self.assertEqual(self._result(agreement, Q1).amount, 400.0)  # 600 capped
+
+    def test_overdue_voids_or_reduces(self):
+        void = self._agreement(rate=10.0, overdue_action="void")
+        reduce = self._agreement(rate=10.0, overdue_action="reduce", overdue_reduce_percent=25.0)
+        self._invoice("dl_hz", "2025-01-10", [(self.product_a, 5, 1000.0)], due="2025-02-10")
+        self.assertEqual(self._result(void, Q1).amount, 0.0)
+        reduced = self._result(reduce, Q1)
+        self.assertEqual((reduced.amount_before_conditions, reduced.amount), (500.0, 375.0))
+        self.assertEqual(reduced.overdue_amount, 5000.0)
+        # paid: no condition any more
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.env["account.move"].search(
+                [("invoice_date", "=", "2025-01-10"), ("channel_member_id", "=", self.members["dl_hz"].id)]).ids
+        ).create({"payment_date": "2025-03-01"})._create_payments()
+        self.assertEqual(self._result(void, Q1).amount, 500.0)
+
+    def test_multi_currency_at_invoice_date(self):
+        eur = self.setup_other_currency("EUR", rates=[("2025-01-01", 2.0), ("2025-02-15", 4.0)])
+        agreement = self._agreement(rate=3.0)
+        self._invoice("dl_hz", "2025-01-20", [(self.product_a, 1, 1000.0)], currency=eur)  # 500.00
+        self._invoice("dl_hz", "2025-03-01", [(self.product_a, 1, 1000.0)], currency=eur)  # 250.00
+        q1 = self._result(agreement, Q1)
+        self.assertEqual(q1.basis, 750.0)
+        self.assertEqual(q1.amount, 22.5)
+
+    def test_product_and_category_filter(self):
+        categ = self.env["product.category"].create({"name": "Drinks"})
+        self.product_c.categ_id = categ
+        agreement = self._agreement(rate=10.0, categ_ids=[(6, 0, categ.ids)])
+        self._invoice("dl_hz", "2025-01-10", [(self.product_a, 5, 1000.0), (self.product_c, 7, 100.0)])
+        q1 = self._result(agreement, Q1)
+        self.assertEqual((q1.basis, q1.amount, q1.line_count), (700.0, 70.0, 1))
+
+    def test_tier_scope_covers_each_member(self):
+        agreement = self._agreement(scope="tier", member_id=False, tier_id=self.tier_dl.id, rate=1.0)
+        self._invoice("dl_hz", "2025-01-10", [(self.product_a, 5, 1000.0)])
+        self._invoice("dl_nj", "2025-01-11", [(self.product_a, 7, 1000.0)])
+        self._compute(agreement)
+        by_member = {c.member_id: c.amount for c in agreement.computation_ids if c.date_from == Q1}
+        self.assertEqual(by_member, {self.members["dl_hz"]: 50.0, self.members["dl_nj"]: 70.0})
+
+    def test_definition_checks(self):
+        with self.assertRaisesRegex(ValidationError, "needs tiers"):
+            self._agreement(start=False, rebate_type="stepped_retro")
+        with self.assertRaisesRegex(ValidationError, "choose the"):
+            self._agreement(start=False, member_id=False)
+
+    def test_contributing_lines(self):
+        agreement = self._agreement(rate=3.0)
+        invoice = self._invoice("dl_hz", "2025-01-15", [(self.product_a, 10, 1000.0), (self.product_c, 1, 100.0)])
+        q1 = self._result(agreement, Q1)
+        action = q1.action_view_lines()
+        lines = self.env["account.move.line"].search(action["domain"])
+        self.assertEqual(lines, invoice.invoice_line_ids)
+        self.assertEqual(-sum(lines.mapped("balance")), q1.basis)
+
+
+@tagged("post_install", "-at_install")
+class TestRebateSettlement(RebateCommon):
+    def _year_agreement(self):
+        return self._agreement(rebate_type="stepped_retro", period_type="year",
+                               tiers=[(0, 1.0), (10000, 2.0), (50000, 3.0)])
+
+    def test_partial_settlements_are_netted(self):
+        agreement = self._year_agreement()
+        self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
+        year = self._result(agreement, date(2025, 1, 1), up_to=date(2025, 6, 30))
+        self.assertEqual(year.amount, 600.0)
+        first = year.action_settle()
+        self.assertEqual(first.amount, 600.0)
+        first.action_approve()
+        self.assertEqual(first.state, "posted")
+        self.assertEqual(first.move_id.move_type, "out_refund")
+        self.assertEqual(first.move_id.amount_total, 600.0)
+        self.assertEqual(first.move_id.partner_id, self.members["dl_hz"].partner_id)
+        # the retroactive 3% tier is reached late in the year: the difference is paid
+        self._invoice("dl_hz", "2025-10-10", [(self.product_a, 30, 1000.0)])
+        year = self._result(agreement, date(2025, 1, 1))
+        self.assertEqual((year.amount, year.amount_settled, year.amount_to_settle), (1800.0, 600.0, 1200.0))
+        second = year.action_settle()
+        self.assertEqual((second.earned_to_date, second.previously_settled, second.amount), (1800.0, 600.0, 1200.0))
+        second.action_approve()
+        self.assertEqual(second.move_id.amount_total, 1200.0)
+        self.assertEqual(year.amount_to_settle, 0.0)
+        # running it again creates nothing
+        self.assertFalse(year.action_settle())
+        self.assertEqual(len(year.settlement_ids), 2)
+        # the rebate expense booked by the credit notes is what was earned
+        expense = self.env["account.move.line"].search(
+            [("account_id", "=", self.expense_account.id), ("parent_state", "=", "posted")]
+        )
+        self.assertEqual(sum(expense.mapped("balance")), 1800.0)
+        # the basis lines are frozen at settlement
+        self.assertEqual(len(year.frozen_line_ids), 2)
+
+    def test_open_settlement_not_doubled_and_duplicate_refused(self):
+        agreement = self._year_agreement()
+        self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
+        year = self._result(agreement, date(2025, 1, 1))
+        settlement = year.action_settle()
+        self.assertFalse(year.action_settle(), "a settlement waiting for approval is not doubled")
+        # the database refuses a second document for the same amount
+        with self.assertRaises(Exception), mute_logger("odoo.sql_db"):  # noqa: B017 -- psycopg2 unique violation
+            with self.env.cr.savepoint():
+                self.env["distribution.rebate.settlement"].create(
+                    {"computation_id": year.id, "earned_to_date": 600.0, "amount": 600.0}
+                )
+        self.assertEqual(settlement.state, "draft")
+
+    def test_concurrent_settlement_refused(self):
+        agreement = self._year_agreement()
+        self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
+        year = self._result(agreement, date(2025, 1, 1))
+        from odoo.addons.distribution_rebate.models.rebate_settlement import SETTLEMENT_LOCK
+
+        with self.registry.cursor() as other:
+            other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SETTLEMENT_LOCK, year.id])
+            with self.assertRaisesRegex(UserError, "being settled by someone else"):
+                year.action_settle()
+            other.rollback()
+        self.assertTrue(year.action_settle())
+
+    def test_cancel_reverses_the_credit_note(self):
+        agreement = self._year_agreement()
+        self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
+        year = self._result(agreement, date(2025, 1, 1))
+        settlement = year.action_settle()
+        settlement.action_approve()
+        settlement.action_cancel()
+        self.assertEqual(settlement.state, "cancelled")
+        self.assertEqual(settlement.reversal_move_id.reversed_entry_id, settlement.move_id)
+        self.assertEqual(settlement.move_id.amount_residual, 0.0, "the credit note is reconciled with its reversal")
+        self.assertEqual(settlement.reversal_move_id.amount_total, 600.0)
+        self.assertEqual(year.amount_settled, 0.0)
+        again = year.action_settle()
+        self.assertEqual(again.amount, 600.0, "a cancelled settlement can be made again")
+
+    def test_settlement_goes_through_approval_rules(self):
+        self.env["tier.definition"].create(
+            {"name": "Finance checks rebates",
+             "model_id": self.env.ref("distribution_rebate.model_distribution_rebate_settlement").id,
+             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
+        )
+        agreement = self._year_agreement()
+        self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
+        settlement = self._result(agreement, date(2025, 1, 1)).action_settle()
+        self.assertEqual(settlement.validation_status, "pending")
+        with self.assertRaisesRegex(UserError, "waiting for approval"):
+            settlement.action_approve()
+        with self.assertRaises(ValidationError):
+            settlement.write({"state": "posted"})
+        settlement.with_user(self.channel_user).validate_tier()
+        self.assertEqual(settlement.state, "posted")
+        self.assertTrue(settlement.move_id)
+
+    def test_accrual_balances_reverses_and_runs_once(self):
+        agreement = self._agreement(rate=3.0)
+        self._invoice("dl_hz", "2025-01-15", [(self.product_a, 10, 1000.0)])
+        self._invoice("dl_nj", "2025-01-15", [(self.product_a, 10, 1000.0)])  # not in the agreement
+        accrual = self.env["distribution.rebate.accrual"]._run(date(2025, 1, 31), agreement)
+        self.assertEqual(accrual.amount, 300.0)
+        move = accrual.move_id
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(sum(move.line_ids.mapped("debit")), sum(move.line_ids.mapped("credit")))
+        accrued = move.line_ids.filtered(lambda line: line.account_id == self.accrual_account)
+        self.assertEqual((accrued.credit, accrued.partner_id), (300.0, self.members["dl_hz"].partner_id))
+        self.assertEqual(accrual.reversal_move_id.date, date(2025, 2, 1))
+        self.assertFalse(self.env["distribution.rebate.accrual"]._run(date(2025, 1, 31), agreement))
+        # after settlement, nothing is left to accrue for the quarter
+        q1 = agreement.computation_ids.filtered(lambda c: c.date_from == Q1)
+        q1.action_settle().action_approve()
+        february = self.env["distribution.rebate.accrual"]._run(date(2025, 2, 28), agreement)
+        self.assertEqual(february.amount, 0.0)
+        self.assertFalse(february.move_id)
+        # accrued liability nets to zero once reversed
+        liability = self.env["account.move.line"].search(
+            [("account_id", "=", self.accrual_account.id), ("parent_state", "=", "posted")]
+        )
+        self.assertEqual(sum(liability.mapped("balance")), 0.0)
+
+    def test_agreement_approval_rule(self):
+        self.env["tier.definition"].create(
+            {"name": "Channel user checks agreements",
+             "model_id": self.env.ref("distribution_rebate.model_distribution_rebate_agreement").id,
+             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
+        )
+        agreement = self._agreement(start=False)
+        agreement.action_approve()
+        self.assertEqual(agreement.state, "draft")
+        agreement.with_user(self.channel_user).validate_tier()
+        self.assertEqual(agreement.state, "approved")
+
+
+@tagged("post_install", "-at_install")
+class TestRebatePortal(RebateCommon):
+    def test_portal_isolation(self):
+        agreement = self._agreement(rate=3.0)
+        other = self._agreement(rate=2.0, member_id=self.members["dl_nj"].id)
+        self._invoice("dl_hz", "2025-01-15", [(self.product_a, 10, 1000.0)])
+        self._invoice("dl_nj", "2025-01-15", [(self.product_a, 10, 1000.0)])
+        mine = self._result(agreement, Q1)
+        theirs = self._result(other, Q1, member="dl_nj")
+        settlement = mine.action_settle()
+        settlement.action_approve()
+        hz, nj = self.users["dl_hz"], self.users["dl_nj"]
+        self.assertEqual(mine.with_user(hz).amount, 300.0)
+        self.assertEqual(agreement.with_user(hz).name, "Test rebate")
+        self.assertEqual(settlement.with_user(hz).move_id, settlement.move_id)
+        for record in (theirs, other):
+            with self.assertRaises(AccessError):
+                record.with_user(hz).read(["name" if record._name.endswith("agreement") else "amount"])
+        for record in (mine, agreement, settlement):
+            with self.assertRaises(AccessError):
+                record.with_user(nj).read(["display_name"])
+        # the parent distributor does not see its dealer's rebates either
+        with self.assertRaises(AccessError):
+            mine.with_user(self.users["rd_zj"]).read(["amount"])
+        self.assertEqual(
+            self.env["distribution.rebate.computation"].with_user(hz).search([]), agreement.computation_ids
+        )
