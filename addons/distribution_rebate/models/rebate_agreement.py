@@ -71,8 +71,12 @@ class DistributionRebateAgreement(models.Model):
     member_id = fields.Many2one("distribution.member", index=True, tracking=True)
     tier_id = fields.Many2one("distribution.tier", string="Channel Tier")
     territory_id = fields.Many2one("distribution.territory", string="Sales Territory")
-    date_start = fields.Date(required=True, tracking=True)
-    date_end = fields.Date(required=True, tracking=True)
+    date_start = fields.Date(
+        required=True, tracking=True, default=lambda self: fields.Date.context_today(self).replace(month=1, day=1)
+    )
+    date_end = fields.Date(
+        required=True, tracking=True, default=lambda self: fields.Date.context_today(self).replace(month=12, day=31)
+    )
     period_type = fields.Selection(PERIOD_TYPES, string="Settlement Period", default="quarter", required=True)
     basis = fields.Selection(
         [("amount", "Invoiced net amount"), ("qty", "Invoiced quantity")], default="amount", required=True

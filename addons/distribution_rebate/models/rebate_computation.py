@@ -317,6 +317,21 @@ class DistributionRebateComputation(models.Model):
             "context": {"create": False},
         }
 
-    def action_settle(self):
+    def _settle(self):
         return self.env["distribution.rebate.settlement"]._settle(self)
+
+    def action_settle(self):
+        settlements = self._settle()
+        if not settlements:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {"type": "info", "message": self.env._("Nothing left to settle for these periods.")},
+            }
+        action = self.env["ir.actions.act_window"]._for_xml_id("distribution_rebate.distribution_rebate_settlement_action")
+        if len(settlements) == 1:
+            action.update({"res_id": settlements.id, "view_mode": "form", "views": [(False, "form")]})
+        else:
+            action["domain"] = [("id", "in", settlements.ids)]
+        return action
 

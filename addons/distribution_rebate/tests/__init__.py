@@ -1,2 +1,3 @@
 from . import test_rebate_math
 from . import test_rebate_engine
+from . import test_rebate_ui

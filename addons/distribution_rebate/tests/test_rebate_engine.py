@@ -148,7 +148,7 @@ class TestRebateSettlement(RebateCommon):
         self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
         year = self._result(agreement, date(2025, 1, 1), up_to=date(2025, 6, 30))
         self.assertEqual(year.amount, 600.0)
-        first = year.action_settle()
+        first = year._settle()
         self.assertEqual(first.amount, 600.0)
         first.action_approve()
         self.assertEqual(first.state, "posted")
@@ -159,13 +159,13 @@ class TestRebateSettlement(RebateCommon):
         self._invoice("dl_hz", "2025-10-10", [(self.product_a, 30, 1000.0)])
         year = self._result(agreement, date(2025, 1, 1))
         self.assertEqual((year.amount, year.amount_settled, year.amount_to_settle), (1800.0, 600.0, 1200.0))
-        second = year.action_settle()
+        second = year._settle()
         self.assertEqual((second.earned_to_date, second.previously_settled, second.amount), (1800.0, 600.0, 1200.0))
         second.action_approve()
         self.assertEqual(second.move_id.amount_total, 1200.0)
         self.assertEqual(year.amount_to_settle, 0.0)
         # running it again creates nothing
-        self.assertFalse(year.action_settle())
+        self.assertFalse(year._settle())
         self.assertEqual(len(year.settlement_ids), 2)
         # the rebate expense booked by the credit notes is what was earned
         expense = self.env["account.move.line"].search(
@@ -179,8 +179,8 @@ class TestRebateSettlement(RebateCommon):
         agreement = self._year_agreement()
         self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
         year = self._result(agreement, date(2025, 1, 1))
-        settlement = year.action_settle()
-        self.assertFalse(year.action_settle(), "a settlement waiting for approval is not doubled")
+        settlement = year._settle()
+        self.assertFalse(year._settle(), "a settlement waiting for approval is not doubled")
         # the database refuses a second document for the same amount
         with self.assertRaises(Exception), mute_logger("odoo.sql_db"):  # noqa: B017 -- psycopg2 unique violation
             with self.env.cr.savepoint():
@@ -198,15 +198,15 @@ class TestRebateSettlement(RebateCommon):
         with self.registry.cursor() as other:
             other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SETTLEMENT_LOCK, year.id])
             with self.assertRaisesRegex(UserError, "being settled by someone else"):
-                year.action_settle()
+                year._settle()
             other.rollback()
-        self.assertTrue(year.action_settle())
+        self.assertTrue(year._settle())
 
     def test_cancel_reverses_the_credit_note(self):
         agreement = self._year_agreement()
         self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
         year = self._result(agreement, date(2025, 1, 1))
-        settlement = year.action_settle()
+        settlement = year._settle()
         settlement.action_approve()
         settlement.action_cancel()
         self.assertEqual(settlement.state, "cancelled")
@@ -214,7 +214,7 @@ class TestRebateSettlement(RebateCommon):
         self.assertEqual(settlement.move_id.amount_residual, 0.0, "the credit note is reconciled with its reversal")
         self.assertEqual(settlement.reversal_move_id.amount_total, 600.0)
         self.assertEqual(year.amount_settled, 0.0)
-        again = year.action_settle()
+        again = year._settle()
         self.assertEqual(again.amount, 600.0, "a cancelled settlement can be made again")
 
     def test_settlement_goes_through_approval_rules(self):
@@ -225,7 +225,7 @@ class TestRebateSettlement(RebateCommon):
         )
         agreement = self._year_agreement()
         self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
-        settlement = self._result(agreement, date(2025, 1, 1)).action_settle()
+        settlement = self._result(agreement, date(2025, 1, 1))._settle()
         self.assertEqual(settlement.validation_status, "pending")
         with self.assertRaisesRegex(UserError, "waiting for approval"):
             settlement.action_approve()
@@ -250,7 +250,7 @@ class TestRebateSettlement(RebateCommon):
         self.assertFalse(self.env["distribution.rebate.accrual"]._run(date(2025, 1, 31), agreement))
         # after settlement, nothing is left to accrue for the quarter
         q1 = agreement.computation_ids.filtered(lambda c: c.date_from == Q1)
-        q1.action_settle().action_approve()
+        q1._settle().action_approve()
         february = self.env["distribution.rebate.accrual"]._run(date(2025, 2, 28), agreement)
         self.assertEqual(february.amount, 0.0)
         self.assertFalse(february.move_id)
@@ -282,7 +282,7 @@ class TestRebatePortal(RebateCommon):
         self._invoice("dl_nj", "2025-01-15", [(self.product_a, 10, 1000.0)])
         mine = self._result(agreement, Q1)
         theirs = self._result(other, Q1, member="dl_nj")
-        settlement = mine.action_settle()
+        settlement = mine._settle()
         settlement.action_approve()
         hz, nj = self.users["dl_hz"], self.users["dl_nj"]
         self.assertEqual(mine.with_user(hz).amount, 300.0)
