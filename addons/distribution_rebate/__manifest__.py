@@ -15,6 +15,9 @@
         "views/distribution_rebate_agreement_views.xml",
         "views/portal_templates.xml",
     ],
+    "demo": [
+        "demo/distribution_rebate_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "distribution_rebate/static/src/tours/*.js",

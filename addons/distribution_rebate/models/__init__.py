@@ -4,3 +4,4 @@ from . import rebate_agreement
 from . import rebate_computation
 from . import rebate_settlement
 from . import rebate_accrual
+from . import rebate_demo

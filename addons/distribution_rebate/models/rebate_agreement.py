@@ -238,6 +238,20 @@ class DistributionRebateAgreement(models.Model):
             domain += safe_eval(self.product_domain)
         return self.env["product.product"].with_context(active_test=False).search(domain).ids
 
+    def _product_ids_by_agreement(self):
+        """{agreement id: product ids or None}, one search per distinct product filter."""
+        by_signature = {}
+        for agreement in self:
+            signature = (tuple(agreement.product_ids.ids), tuple(agreement.categ_ids.ids), agreement.product_domain or "")
+            by_signature.setdefault(signature, agreement)
+        ids_by_signature = {signature: agreement._product_ids() for signature, agreement in by_signature.items()}
+        return {
+            agreement.id: ids_by_signature[
+                (tuple(agreement.product_ids.ids), tuple(agreement.categ_ids.ids), agreement.product_domain or "")
+            ]
+            for agreement in self
+        }
+
     # ------------------------------------------------------------------
     # Flow
     # ------------------------------------------------------------------

@@ -1,3 +1,6 @@
+import logging
+import time
+
 from dateutil.relativedelta import relativedelta
 from psycopg2.extras import execute_values
 
@@ -5,6 +8,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from . import rebate_math
+
+_logger = logging.getLogger(__name__)
 
 
 class DistributionRebateComputation(models.Model):
@@ -108,7 +113,7 @@ class DistributionRebateComputation(models.Model):
         )
         cr.execute("CREATE TEMP TABLE IF NOT EXISTS dms_rebate_product (agreement_id int, product_id int) ON COMMIT DROP")
         cr.execute("TRUNCATE dms_rebate_scope, dms_rebate_product")
-        products = {agreement.id: agreement._product_ids() for agreement in agreements}
+        products = agreements._product_ids_by_agreement()
         shift = relativedelta(years=shift_years)
         execute_values(
             cr._obj,
@@ -174,14 +179,19 @@ class DistributionRebateComputation(models.Model):
         """Compute (or recompute) every started period of the agreements, set-based:
         one grouped query for the basis, one for last year's, one for overdue."""
         up_to = up_to or fields.Date.context_today(self)
+        started = time.perf_counter()
         agreements = agreements.filtered(lambda a: a.state in ("approved", "running", "closed"))
         scopes = self._scopes(agreements, up_to)
         if not scopes:
             return self.browse()
+        timings = {"scopes": time.perf_counter() - started}
         current = self._basis_rows(agreements, scopes)
+        timings["basis"] = time.perf_counter() - started - sum(timings.values())
         growth = agreements.filtered(lambda a: a.rebate_type == "growth" and a.growth_reference == "last_year")
-        last_year = self._basis_rows(growth, [s for s in scopes if s[0] in growth], shift_years=1) if growth else {}
+        growth_scopes = [s for s in scopes if s[0] in growth]
+        last_year = self._basis_rows(growth, growth_scopes, shift_years=1) if growth else {}
         overdue = self._overdue_rows(scopes)
+        timings["last year and overdue"] = time.perf_counter() - started - sum(timings.values())
         existing = {
             (c.agreement_id.id, c.member_id.id, c.date_from): c
             for c in self.search([("agreement_id", "in", agreements.ids)])
@@ -202,9 +212,17 @@ class DistributionRebateComputation(models.Model):
             else:
                 values.update(agreement_id=agreement.id, member_id=member.id, date_from=date_from, date_to=date_to)
                 to_create.append(values)
+        timings["evaluate"] = time.perf_counter() - started - sum(timings.values())
         created = self.create(to_create)
         for computation, values in updates:
             computation.write(values)
+        self.env.flush_all()
+        timings["write"] = time.perf_counter() - started - sum(timings.values())
+        _logger.info(
+            "Rebates: %s period results of %s agreements in %.2fs (%s)",
+            len(scopes), len(agreements), time.perf_counter() - started,
+            ", ".join(f"{name} {seconds:.2f}s" for name, seconds in timings.items()),
+        )
         return created | self.browse([c.id for c, _v in updates])
 
     @api.model

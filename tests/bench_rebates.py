@@ -1,0 +1,246 @@
+"""Rebate engine benchmark (issue: rebate engine).
+
+Data: 1,000 members, 1,000 agreements of mixed types (flat, stepped
+retroactive, stepped progressive, growth; quarterly and yearly; half of them
+on product categories) and 1,000,000 posted invoice lines over 2025 (100,000
+invoices of 10 lines, 10 % credit notes). Posting invoices through the ORM runs
+at about 180 lines/s here, so the invoices and their lines are cloned from one
+real invoice with SQL (INSERT ... SELECT over generate_series); they carry the
+product lines only (no receivable or tax line), which is all the basis reads.
+
+Measured in the same run:
+1. the engine: every agreement's period results (`_compute_agreements` up to
+   the year end: basis, tiers, conditions, and the computation records written);
+2. the floor: one hand-written SQL GROUP BY member and quarter over the same lines;
+3. a per-line ORM loop (browse each line, read its invoice, member, date,
+   product and balance, sum in Python) on a 10,000-line sample, scaled to 1,000,000.
+Targets: engine <= 2 x floor, per-line loop >= 50 x engine, peak memory < 1 GB.
+Everything is rolled back at the end.
+"""
+
+import random
+import resource
+import time
+from datetime import date
+
+from bench_common import bench_env
+
+from odoo import Command
+
+N_MEMBERS = 1_000
+N_INVOICES = 100_000
+LINES_PER_INVOICE = 10
+N_PRODUCTS = 200
+SAMPLE = 10_000
+
+
+def columns(cr, table, overrides):
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id' "
+        "ORDER BY ordinal_position",
+        [table],
+    )
+    names = [name for (name,) in cr.fetchall()]
+    # the expressions go into a query with parameters: a literal % must be doubled
+    expressions = ", ".join(overrides.get(n, f't."{n}"') for n in names).replace("%", "%%")
+    return ", ".join(f'"{n}"' for n in names), expressions
+
+
+def build(env):
+    rng = random.Random(7)
+    cr = env.cr
+    company = env.company
+    tier = env["distribution.tier"].create({"name": "Bench dealers", "code": "BDL", "sequence": 900})
+    partners = env["res.partner"].create(
+        [{"name": f"Bench member {i:04d}", "is_company": True} for i in range(N_MEMBERS)]
+    )
+    members = env["distribution.member"].create(
+        [{"partner_id": p.id, "code": f"BM{i:04d}", "tier_id": tier.id, "state": "active"}
+         for i, p in enumerate(partners)]
+    )
+    categories = env["product.category"].create([{"name": f"Bench category {i}"} for i in range(4)])
+    products = env["product.product"].create(
+        [{"name": f"Bench product {i:03d}", "list_price": 10.0 + i % 40, "categ_id": categories[i % 4].id}
+         for i in range(N_PRODUCTS)]
+    )
+    template = env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": partners[0].id,
+            "invoice_date": date(2025, 1, 1),
+            "invoice_line_ids": [Command.create({"product_id": products[0].id, "quantity": 1, "price_unit": 10.0,
+                                                 "tax_ids": []})],
+        }
+    )
+    template.action_post()
+    env.flush_all()
+    line_template = template.invoice_line_ids.id
+    # invoices: one row per generate_series value
+    cols, values = columns(
+        cr,
+        "account_move",
+        {
+            "name": "'BENCH/' || g",
+            "partner_id": "p.partner_id",
+            "commercial_partner_id": "p.partner_id",
+            "channel_member_id": "p.member_id",
+            "invoice_date": "DATE '2025-01-01' + (g % 365)",
+            "date": "DATE '2025-01-01' + (g % 365)",
+            "invoice_date_due": "DATE '2025-01-01' + (g % 365) + 30",
+            "move_type": "CASE WHEN g % 10 = 0 THEN 'out_refund' ELSE 'out_invoice' END",
+            "payment_state": "'paid'",
+            "state": "'posted'",
+        },
+    )
+    cr.execute(
+        """
+        CREATE TEMP TABLE bench_member AS
+        SELECT row_number() OVER (ORDER BY id) - 1 AS k, id AS member_id, partner_id
+          FROM distribution_member WHERE id = ANY(%s)
+        """,
+        [members.ids],
+    )
+    cr.execute(
+        f"""
+        INSERT INTO account_move ({cols})
+        SELECT {values}
+          FROM account_move t, generate_series(1, %s) g
+          JOIN bench_member p ON p.k = g %% %s
+         WHERE t.id = %s
+        RETURNING id
+        """,  # noqa: S608 -- column names from information_schema, values parameterised
+        [N_INVOICES, N_MEMBERS, template.id],
+    )
+    move_ids = [row[0] for row in cr.fetchall()]
+    cr.execute("ANALYZE bench_member")
+    cr.execute("CREATE TEMP TABLE bench_move AS SELECT id, row_number() OVER (ORDER BY id) AS k FROM unnest(%s::int[]) id",
+               [move_ids])
+    cr.execute("CREATE TEMP TABLE bench_product AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM unnest(%s::int[]) id",
+               [products.ids])
+    cr.execute("ANALYZE bench_move; ANALYZE bench_product")
+    cols, values = columns(
+        cr,
+        "account_move_line",
+        {
+            "move_id": "m.id",
+            "move_name": "mv.name",
+            "partner_id": "mv.partner_id",
+            "date": "mv.date",
+            "invoice_date": "mv.invoice_date",
+            "product_id": f"pa.ids[1 + (m.k * 13 + n * 17) % {N_PRODUCTS}]",
+            "quantity": "(1 + (m.k * 7 + n) % 20)",
+            "price_unit": "10.0 + (m.k + n) % 40",
+            "balance": "CASE WHEN mv.move_type = 'out_refund' THEN 1 ELSE -1 END * (1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40)",
+            "amount_currency": "CASE WHEN mv.move_type = 'out_refund' THEN 1 ELSE -1 END * (1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40)",
+            "price_subtotal": "(1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40)",
+            "price_total": "(1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40)",
+            "debit": "CASE WHEN mv.move_type = 'out_refund' THEN (1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40) ELSE 0 END",
+            "credit": "CASE WHEN mv.move_type = 'out_refund' THEN 0 ELSE (1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40) END",
+        },
+    )
+    cr.execute(
+        f"""
+        INSERT INTO account_move_line ({cols})
+        SELECT {values}
+          FROM account_move_line t, bench_move m, generate_series(1, %s) n, account_move mv,
+               (SELECT array_agg(id ORDER BY k) AS ids FROM bench_product) pa
+         WHERE t.id = %s AND mv.id = m.id
+        """,  # noqa: S608 -- column names from information_schema, values parameterised
+        [LINES_PER_INVOICE, line_template],
+    )
+    cr.execute("ANALYZE account_move; ANALYZE account_move_line")
+    # agreements of every type
+    kinds = ["flat", "stepped_retro", "stepped_progressive", "growth"]
+    vals_list = []
+    for i, member in enumerate(members):
+        kind = kinds[i % 4]
+        vals = {
+            "name": f"Bench agreement {i:04d}",
+            "scope": "member",
+            "member_id": member.id,
+            "date_start": date(2025, 1, 1),
+            "date_end": date(2025, 12, 31),
+            "period_type": "quarter" if i % 3 else "year",
+            "rebate_type": kind,
+            "rate": 2.0 + i % 3,
+            "cap_amount": 50_000.0 if i % 5 == 0 else 0.0,
+            "min_basis": 1000.0 if i % 7 == 0 else 0.0,
+        }
+        if i % 2:
+            vals["categ_ids"] = [Command.set(categories[: 1 + rng.randint(0, 2)].ids)]
+        if kind.startswith("stepped"):
+            vals["tier_line_ids"] = [Command.create({"threshold": t, "rate": r})
+                                     for t, r in ((0, 1.0), (20_000, 2.0), (60_000, 3.5))]
+        vals_list.append(vals)
+    agreements = env["distribution.rebate.agreement"].create(vals_list)
+    agreements.write({"state": "running"})
+    env.flush_all()
+    return agreements
+
+
+def floor_query(env):
+    env.cr.execute(
+        """
+        SELECT m.channel_member_id, date_trunc('quarter', m.invoice_date), SUM(-aml.balance), SUM(aml.quantity)
+          FROM account_move_line aml
+          JOIN account_move m ON m.id = aml.move_id
+         WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+           AND aml.display_type = 'product' AND m.invoice_date BETWEEN '2025-01-01' AND '2025-12-31'
+      GROUP BY 1, 2
+        """
+    )
+    return len(env.cr.fetchall())
+
+
+def orm_loop(env, lines):
+    totals = {}
+    for line in lines:
+        move = line.move_id
+        key = (move.channel_member_id.id, move.invoice_date.month, line.product_id.categ_id.id)
+        totals[key] = totals.get(key, 0.0) - line.balance
+    return totals
+
+
+def main():
+    with bench_env() as env:
+        start = time.perf_counter()
+        agreements = build(env)
+        built = time.perf_counter() - start
+        env.cr.execute("SELECT count(*) FROM account_move_line WHERE move_name LIKE 'BENCH/%%'")
+        n_lines = env.cr.fetchone()[0]
+        print(f"built {n_lines:,} invoice lines and {len(agreements)} agreements in {built:.0f}s (SQL INSERT ... SELECT)")
+        Computation = env["distribution.rebate.computation"]
+
+        floor_query(env)  # warm the cache
+        start = time.perf_counter()
+        groups = floor_query(env)
+        floor = time.perf_counter() - start
+
+        start = time.perf_counter()
+        results = Computation._compute_agreements(agreements, up_to=date(2025, 12, 31))
+        env.flush_all()
+        engine = time.perf_counter() - start
+        assert len(results) == sum(len(a._periods()) for a in agreements), len(results)
+        assert any(results.mapped("amount")), "something must be earned"
+
+        env.cr.execute("SELECT id FROM account_move_line WHERE move_name LIKE 'BENCH/%%' LIMIT %s", [SAMPLE])
+        sample = env["account.move.line"].browse([row[0] for row in env.cr.fetchall()])
+        env.invalidate_all()
+        start = time.perf_counter()
+        orm_loop(env, sample)
+        loop = (time.perf_counter() - start) * n_lines / SAMPLE
+
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ratio = engine / floor
+    print(f"floor (SQL GROUP BY, {groups} groups): {floor:.2f}s")
+    print(f"engine ({len(results)} period results of {len(agreements)} agreements): {engine:.2f}s")
+    print(f"per-line ORM loop: {loop:.0f}s for {n_lines:,} lines (scaled from {SAMPLE:,}), {loop / engine:.0f}x the engine")
+    print(f"peak memory: {peak_mb:.0f} MB (target < 1024)")
+    print(
+        f"bench rebates: floor={floor:.2f}s engine={engine:.2f}s orm_loop={loop:.0f}s "
+        f"speedup_vs_loop={loop / engine:.0f}x peak={peak_mb:.0f}MB ratio={ratio:.2f} target<=2"
+    )
+
+
+if __name__ == "__main__":
+    main()
