@@ -49,7 +49,6 @@ def columns(cr, table, overrides):
 def build(env):
     rng = random.Random(7)
     cr = env.cr
-    company = env.company
     tier = env["distribution.tier"].create({"name": "Bench dealers", "code": "BDL", "sequence": 900})
     partners = env["res.partner"].create(
         [{"name": f"Bench member {i:04d}", "is_company": True} for i in range(N_MEMBERS)]
@@ -108,7 +107,7 @@ def build(env):
           JOIN bench_member p ON p.k = g %% %s
          WHERE t.id = %s
         RETURNING id
-        """,  # noqa: S608 -- column names from information_schema, values parameterised
+        """,
         [N_INVOICES, N_MEMBERS, template.id],
     )
     move_ids = [row[0] for row in cr.fetchall()]
@@ -145,7 +144,7 @@ def build(env):
           FROM account_move_line t, bench_move m, generate_series(1, %s) n, account_move mv,
                (SELECT array_agg(id ORDER BY k) AS ids FROM bench_product) pa
          WHERE t.id = %s AND mv.id = m.id
-        """,  # noqa: S608 -- column names from information_schema, values parameterised
+        """,
         [LINES_PER_INVOICE, line_template],
     )
     cr.execute("ANALYZE account_move; ANALYZE account_move_line")

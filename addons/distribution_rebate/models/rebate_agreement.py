@@ -83,7 +83,6 @@ class DistributionRebateAgreement(models.Model):
     )
     basis_source = fields.Selection(
         [("sell_in", "Sell-in (HQ invoices)")],
-        string="Basis Source",
         default="sell_in",
         required=True,
         help="Sell-out joins when the store POS reports it.",

@@ -12,7 +12,7 @@ class DistributionRebateAgreement(models.Model):
         hq = self.env.ref("distribution_core.demo_company_hq", raise_if_not_found=False)
         if not hq or self.env.ref("distribution_rebate.demo_agreement_retro", raise_if_not_found=False):
             return True
-        self = self.with_company(hq).with_context(tracking_disable=True, mail_notrack=True)  # noqa: PLW0642
+        self = self.with_company(hq).with_context(tracking_disable=True, mail_notrack=True)
         Account = self.env["account.account"].with_company(hq)
         expense = Account.search([("account_type", "=", "expense"), ("company_ids", "in", hq.ids)], limit=1)
         liability = Account.search([("code", "=", "224101"), ("company_ids", "in", hq.ids)], limit=1) or Account.create(

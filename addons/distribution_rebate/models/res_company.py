@@ -7,7 +7,7 @@ class ResCompany(models.Model):
     rebate_journal_id = fields.Many2one(
         "account.journal", string="Rebate Accrual Journal", domain="[('type', '=', 'general')]"
     )
-    rebate_expense_account_id = fields.Many2one("account.account", string="Rebate Expense Account")
+    rebate_expense_account_id = fields.Many2one("account.account")
     rebate_accrual_account_id = fields.Many2one("account.account", string="Accrued Rebate Account")
 
 

@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models.rebate_settlement import SETTLEMENT_LOCK
 from .common import RebateCommon
 
 Q1, Q2 = date(2025, 1, 1), date(2025, 4, 1)
@@ -193,8 +194,6 @@ class TestRebateSettlement(RebateCommon):
         agreement = self._year_agreement()
         self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
         year = self._result(agreement, date(2025, 1, 1))
-        from odoo.addons.distribution_rebate.models.rebate_settlement import SETTLEMENT_LOCK
-
         with self.registry.cursor() as other:
             other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SETTLEMENT_LOCK, year.id])
             with self.assertRaisesRegex(UserError, "being settled by someone else"):
