@@ -11,6 +11,22 @@ from . import rebate_math
 
 _logger = logging.getLogger(__name__)
 
+# the figures of a period result, in the order the upsert writes them
+RESULT_FIELDS = [
+    "basis",
+    "basis_reference",
+    "has_reference",
+    "tier_reached",
+    "rate",
+    "amount_before_conditions",
+    "overdue_amount",
+    "amount",
+    "next_threshold",
+    "next_missing",
+    "next_amount",
+    "explanation",
+]
+
 
 class DistributionRebateComputation(models.Model):
     """The result of an agreement for one member and one period, with what it was computed from."""
@@ -128,23 +144,39 @@ class DistributionRebateComputation(models.Model):
         if product_rows:
             execute_values(cr._obj, "INSERT INTO dms_rebate_product VALUES %s", product_rows, page_size=5000)
         cr.execute("ANALYZE dms_rebate_scope; ANALYZE dms_rebate_product")
+        # 1. the invoices of each scope (member and period), through the member index
+        cr.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS dms_rebate_move (agreement_id int, member_id int, date_from date, "
+            "all_products bool, move_id int, refund bool) ON COMMIT DROP"
+        )
+        cr.execute("TRUNCATE dms_rebate_move")
         cr.execute(
             """
-            SELECT s.agreement_id, s.member_id, s.date_from,
-                   SUM(-aml.balance),
-                   SUM(CASE WHEN m.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END),
-                   COUNT(*)
+            INSERT INTO dms_rebate_move
+            SELECT s.agreement_id, s.member_id, s.date_from, s.all_products, m.id, m.move_type = 'out_refund'
               FROM dms_rebate_scope s
               JOIN account_move m
                 ON m.channel_member_id = s.member_id
                AND m.invoice_date BETWEEN s.date_from AND s.date_to
                AND m.state = 'posted'
                AND m.move_type IN ('out_invoice', 'out_refund')
-              JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'product'
-             WHERE s.all_products
-                OR EXISTS (SELECT 1 FROM dms_rebate_product p
-                            WHERE p.agreement_id = s.agreement_id AND p.product_id = aml.product_id)
-          GROUP BY s.agreement_id, s.member_id, s.date_from
+            """
+        )
+        if not cr.rowcount:
+            return {}
+        cr.execute("ANALYZE dms_rebate_move")
+        # 2. their product lines, summed per scope (a hash join on the product filter)
+        cr.execute(
+            """
+            SELECT sm.agreement_id, sm.member_id, sm.date_from,
+                   SUM(-aml.balance),
+                   SUM(CASE WHEN sm.refund THEN -aml.quantity ELSE aml.quantity END),
+                   COUNT(*)
+              FROM dms_rebate_move sm
+              JOIN account_move_line aml ON aml.move_id = sm.move_id AND aml.display_type = 'product'
+         LEFT JOIN dms_rebate_product p ON p.agreement_id = sm.agreement_id AND p.product_id = aml.product_id
+             WHERE sm.all_products OR p.product_id IS NOT NULL
+          GROUP BY sm.agreement_id, sm.member_id, sm.date_from
             """
         )
         rows = {}
@@ -192,42 +224,87 @@ class DistributionRebateComputation(models.Model):
         last_year = self._basis_rows(growth, growth_scopes, shift_years=1) if growth else {}
         overdue = self._overdue_rows(scopes)
         timings["last year and overdue"] = time.perf_counter() - started - sum(timings.values())
-        existing = {
-            (c.agreement_id.id, c.member_id.id, c.date_from): c
-            for c in self.search([("agreement_id", "in", agreements.ids)])
-        }
+        templates = self._explanation_templates()
         now = fields.Datetime.now()
-        to_create, updates = [], []
+        rows = []
         for agreement, member, date_from, date_to in scopes:
             key = (agreement.id, member.id, date_from)
             amount_basis, qty_basis, count = current.get(key, (0.0, 0.0, 0))
             values = self._evaluate(
                 agreement, amount_basis if agreement.basis == "amount" else qty_basis, last_year.get(key),
                 overdue.get((member.id, date_to), 0.0) if agreement.overdue_action != "none" else 0.0,
+                templates=templates,
             )
-            values.update(line_count=count, computed_on=now)
-            computation = existing.get(key)
-            if computation:
-                updates.append((computation, values))
-            else:
-                values.update(agreement_id=agreement.id, member_id=member.id, date_from=date_from, date_to=date_to)
-                to_create.append(values)
+            rows.append(
+                (agreement.id, member.id, date_from, date_to, count, now, self.env.uid)
+                + tuple(values[name] for name in RESULT_FIELDS)
+            )
         timings["evaluate"] = time.perf_counter() - started - sum(timings.values())
-        created = self.create(to_create)
-        for computation, values in updates:
-            computation.write(values)
-        self.env.flush_all()
+        ids = self._upsert(rows)
         timings["write"] = time.perf_counter() - started - sum(timings.values())
         _logger.info(
             "Rebates: %s period results of %s agreements in %.2fs (%s)",
             len(scopes), len(agreements), time.perf_counter() - started,
             ", ".join(f"{name} {seconds:.2f}s" for name, seconds in timings.items()),
         )
-        return created | self.browse([c.id for c, _v in updates])
+        return self.browse(ids)
 
     @api.model
-    def _evaluate(self, agreement, basis, last_year, overdue_amount):
+    def _upsert(self, rows):
+        """Insert or update the period results in one statement (the unique key is
+        agreement, member, period start); what was settled is kept."""
+        self.flush_model()
+        self.env["distribution.rebate.settlement"].flush_model()
+        columns = ", ".join(RESULT_FIELDS)
+        values = ", ".join(f"v.{name}" for name in RESULT_FIELDS)
+        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in RESULT_FIELDS)
+        placeholders = ", ".join(["%s"] * len(RESULT_FIELDS))
+        result = execute_values(
+            self.env.cr._obj,
+            f"""
+            INSERT INTO distribution_rebate_computation
+                   (agreement_id, member_id, date_from, date_to, line_count, computed_on, {columns},
+                    partner_id, tier_id, territory_id, company_id, rebate_type, amount_settled, amount_to_settle,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT v.agreement_id, v.member_id, v.date_from, v.date_to, v.line_count, v.computed_on, {values},
+                   m.partner_id, m.tier_id, m.territory_id, a.company_id, a.rebate_type, 0, v.amount,
+                   v.uid, v.computed_on, v.uid, v.computed_on
+              FROM (VALUES %s) AS v(agreement_id, member_id, date_from, date_to, line_count, computed_on, uid,
+                                    {columns})
+              JOIN distribution_member m ON m.id = v.member_id
+              JOIN distribution_rebate_agreement a ON a.id = v.agreement_id
+            ON CONFLICT (agreement_id, member_id, date_from) DO UPDATE
+               SET date_to = EXCLUDED.date_to, line_count = EXCLUDED.line_count,
+                   computed_on = EXCLUDED.computed_on, {updates},
+                   amount_to_settle = EXCLUDED.amount - distribution_rebate_computation.amount_settled,
+                   write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+            RETURNING id
+            """,  # noqa: S608 -- column names are constants of this module; values are parameters
+            rows,
+            template=f"(%s, %s, %s::date, %s::date, %s, %s::timestamp, %s, {placeholders})",
+            page_size=5000,
+            fetch=True,
+        )
+        self.env.invalidate_all()  # rows changed under the ORM (and the agreements' one2many)
+        return [row[0] for row in result]
+
+    @api.model
+    def _explanation_templates(self):
+        """The explanation sentences, translated once per run (formatted per result)."""
+        return {
+            "main": self.env._("Basis %(basis)s %(unit)s; rate %(rate)s; earned %(earned)s."),
+            "no_reference": self.env._("No basis for the same period last year: no growth to reward."),
+            "minimum": self.env._("Basis under the minimum of %(min)s: nothing earned."),
+            "cap": self.env._("Capped at %(cap)s."),
+            "void": self.env._("Voided: %(amount)s overdue at the period end."),
+            "reduce": self.env._("Reduced by %(pct)s%%: %(amount)s overdue at the period end."),
+            "units": self.env._("units"),
+        }
+
+    @api.model
+    def _evaluate(self, agreement, basis, last_year, overdue_amount, templates=None):
         """The computation's figures from its basis (plain Python, no query)."""
+        templates = templates or self._explanation_templates()
         currency = agreement.currency_id
         factor = agreement._rate_factor()
         reference = None
@@ -244,33 +321,29 @@ class DistributionRebateComputation(models.Model):
         before = currency.round(result.amount)
         amount = before
         notes = []
-        unit = currency.symbol if agreement.basis == "amount" else self.env._("units")
+        unit = currency.symbol if agreement.basis == "amount" else templates["units"]
         if agreement.rebate_type == "growth" and reference is None:
-            notes.append(self.env._("No basis for the same period last year: no growth to reward."))
+            notes.append(templates["no_reference"])
         if basis < (agreement.min_basis or 0.0):
-            notes.append(self.env._("Basis under the minimum of %(min)s: nothing earned.", min=agreement.min_basis))
+            notes.append(templates["minimum"] % {"min": agreement.min_basis})
         if agreement.cap_amount and result.amount >= agreement.cap_amount:
-            notes.append(self.env._("Capped at %(cap)s.", cap=currency.format(agreement.cap_amount)))
+            notes.append(templates["cap"] % {"cap": currency.format(agreement.cap_amount)})
         if overdue_amount > 0 and amount:
             if agreement.overdue_action == "void":
                 amount = 0.0
-                notes.append(
-                    self.env._("Voided: %(amount)s overdue at the period end.", amount=currency.format(overdue_amount))
-                )
+                notes.append(templates["void"] % {"amount": currency.format(overdue_amount)})
             elif agreement.overdue_action == "reduce":
                 amount = currency.round(amount * (1 - agreement.overdue_reduce_percent / 100.0))
                 notes.append(
-                    self.env._(
-                        "Reduced by %(pct)s%%: %(amount)s overdue at the period end.",
-                        pct=agreement.overdue_reduce_percent, amount=currency.format(overdue_amount),
-                    )
+                    templates["reduce"]
+                    % {"pct": agreement.overdue_reduce_percent, "amount": currency.format(overdue_amount)}
                 )
-        explanation = self.env._(
-            "Basis %(basis)s %(unit)s; rate %(rate)s; earned %(earned)s.",
-            basis=f"{basis:,.2f}", unit=unit,
-            rate=f"{result.rate * 100:.2f}%" if agreement.basis == "amount" else currency.format(result.rate),
-            earned=currency.format(amount),
-        )
+        explanation = templates["main"] % {
+            "basis": f"{basis:,.2f}",
+            "unit": unit,
+            "rate": f"{result.rate * 100:.2f}%" if agreement.basis == "amount" else currency.format(result.rate),
+            "earned": currency.format(amount),
+        }
         return {
             "basis": basis,
             "basis_reference": reference or 0.0,
