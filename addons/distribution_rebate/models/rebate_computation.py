@@ -279,7 +279,7 @@ class DistributionRebateComputation(models.Model):
                    amount_to_settle = EXCLUDED.amount - distribution_rebate_computation.amount_settled,
                    write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
             RETURNING id
-            """,  # noqa: S608 -- column names are constants of this module; values are parameters
+            """,  # column names are constants of this module; values are parameters
             rows,
             template=f"(%s, %s, %s::date, %s::date, %s, %s::timestamp, %s, {placeholders})",
             page_size=5000,
