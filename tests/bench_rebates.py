@@ -18,6 +18,7 @@ Targets: engine <= 2 x floor, per-line loop >= 50 x engine, peak memory < 1 GB.
 Everything is rolled back at the end.
 """
 
+import os
 import random
 import resource
 import time
@@ -231,6 +232,8 @@ def main():
         loop = (time.perf_counter() - start) * n_lines / SAMPLE
 
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if os.environ.get("DMS_BENCH_KEEP"):  # keep the data, to study query plans (never on a real database)
+            env.cr.commit()
     ratio = engine / floor
     print(f"floor (SQL GROUP BY, {groups} groups): {floor:.2f}s")
     print(f"engine ({len(results)} period results of {len(agreements)} agreements): {engine:.2f}s")

@@ -226,22 +226,10 @@ class DistributionChannelOrder(models.Model):
         """The supplier confirms the order; if approval rules apply, this is the
         current reviewer's approval instead."""
         self._check_state(["submitted"])
-        for order in self:
-            if order.review_ids and order.validation_status in ("waiting", "pending"):
-                if order.can_review:
-                    order._dms_approve()
-                    continue
-                raise UserError(
-                    self.env._(
-                        "%(name)s is waiting for approval: %(todo)s.",
-                        name=order.name,
-                        todo=order.review_ids.filtered(lambda r: r.status == "pending")[:1].todo_by or "-",
-                    )
-                )
-            if order._dms_request_or_pass():
-                order._check_supplier()
-                order._set_state("approved", date_approved=fields.Datetime.now())
-                order._notify(lambda o: o.buyer_member_id, self.env._("Your order was approved by your supplier."))
+        for order in self._dms_review_or_pass():
+            order._check_supplier()
+            order._set_state("approved", date_approved=fields.Datetime.now())
+            order._notify(lambda o: o.buyer_member_id, self.env._("Your order was approved by your supplier."))
         return True
 
     def _dms_on_validated(self):

@@ -100,18 +100,7 @@ class DistributionPricePublication(models.Model):
     def action_approve(self):
         """Approve; when approval rules apply, this is the current reviewer's approval."""
         self._check_state(("to_review",), self.env._("approved"))
-        under_review = self.filtered(lambda p: p.review_ids and p.validation_status in ("waiting", "pending"))
-        for publication in under_review:
-            if not publication.can_review:
-                raise UserError(
-                    self.env._(
-                        "%(name)s is waiting for approval: %(todo)s.",
-                        name=publication.name,
-                        todo=publication.review_ids.filtered(lambda r: r.status == "pending")[:1].todo_by or "-",
-                    )
-                )
-            publication._dms_approve()
-        ready = (self - under_review)._dms_request_or_pass()
+        ready = self._dms_review_or_pass()
         if ready:
             ready._check_manager()
             ready.write({"state": "approved", "reviewed_by_id": self.env.user.id})

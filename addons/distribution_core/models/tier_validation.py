@@ -519,6 +519,23 @@ class TierValidation(models.AbstractModel):
     def _dms_on_rejected(self):
         """Hook: the document was refused by a reviewer."""
 
+    def _dms_review_or_pass(self):
+        """What an Approve button does under approval rules: for documents under review,
+        the current user's approval (refused if it is not their turn); returns the other
+        documents that may go on now (no rule matches, or all approved)."""
+        under_review = self.filtered(lambda r: r.review_ids and r.validation_status in ("waiting", "pending"))
+        for record in under_review:
+            if not record.can_review:
+                raise UserError(
+                    self.env._(
+                        "%(name)s is waiting for approval: %(todo)s.",
+                        name=record.display_name,
+                        todo=record.review_ids.filtered(lambda r: r.status == "pending")[:1].todo_by or "-",
+                    )
+                )
+            record._dms_approve()
+        return (self - under_review)._dms_request_or_pass()
+
     def _dms_request_or_pass(self):
         """For an action that needs approval: returns the records that may go on now, and
         sends the others for approval (or refuses if their approval is pending/refused)."""

@@ -258,15 +258,7 @@ class DistributionRebateAgreement(models.Model):
         for agreement in self:
             if agreement.state != "draft":
                 raise UserError(self.env._("Only a draft agreement can be approved."))
-        under_review = self.filtered(lambda a: a.review_ids and a.validation_status in ("waiting", "pending"))
-        for agreement in under_review:
-            if not agreement.can_review:
-                raise UserError(
-                    self.env._("%(name)s is waiting for approval: %(todo)s.", name=agreement.name,
-                               todo=agreement.review_ids.filtered(lambda r: r.status == "pending")[:1].todo_by or "-")
-                )
-            agreement._dms_approve()
-        ready = (self - under_review)._dms_request_or_pass()
+        ready = self._dms_review_or_pass()
         if ready:
             ready._check_manager()
             ready.write({"state": "approved"})

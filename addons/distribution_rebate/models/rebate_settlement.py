@@ -119,15 +119,7 @@ class DistributionRebateSettlement(models.Model):
         for settlement in self:
             if settlement.state != "draft":
                 raise UserError(self.env._("%(name)s is not waiting for approval.", name=settlement.name))
-        under_review = self.filtered(lambda s: s.review_ids and s.validation_status in ("waiting", "pending"))
-        for settlement in under_review:
-            if not settlement.can_review:
-                raise UserError(
-                    self.env._("%(name)s is waiting for approval: %(todo)s.", name=settlement.name,
-                               todo=settlement.review_ids.filtered(lambda r: r.status == "pending")[:1].todo_by or "-")
-                )
-            settlement._dms_approve()
-        ready = (self - under_review)._dms_request_or_pass()
+        ready = self._dms_review_or_pass()
         if ready:
             if not self.env.user.has_group("distribution_core.group_channel_manager"):
                 raise UserError(self.env._("Only a Channel Manager can approve rebate settlements."))
