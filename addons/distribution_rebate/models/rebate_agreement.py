@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.distribution_core.models.tier_validation import ENGINE
+
 REBATE_TYPES = [
     ("flat", "Flat"),
     ("stepped_retro", "Stepped, retroactive"),
@@ -286,13 +288,7 @@ class DistributionRebateAgreement(models.Model):
 
     def action_draft(self):
         self.filtered(lambda a: a.state == "cancelled").write({"state": "draft"})
-        self.review_ids.with_context(dms_tier_engine=self._engine_marker()).unlink()
-
-    @api.model
-    def _engine_marker(self):
-        from odoo.addons.distribution_core.models.tier_validation import ENGINE
-
-        return ENGINE
+        self.review_ids.with_context(dms_tier_engine=ENGINE).unlink()
 
     def action_compute(self):
         """Compute every period of the agreements up to today."""
