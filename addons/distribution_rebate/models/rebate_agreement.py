@@ -1,9 +1,12 @@
+import functools
+from collections import defaultdict
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.distribution_core.models.tier_validation import ENGINE
@@ -17,8 +20,10 @@ REBATE_TYPES = [
 PERIOD_TYPES = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year"), ("custom", "Whole validity")]
 
 
+@functools.lru_cache(maxsize=4096)
 def period_bounds(period_type, date_start, date_end):
-    """The settlement periods of a validity: [(first day, last day)], clipped to it."""
+    """The settlement periods of a validity: ((first day, last day), ...), clipped to it
+    (cached: most agreements share their validity)."""
     if period_type == "custom":
         return [(date_start, date_end)]
     months = {"month": 1, "quarter": 3, "year": 12}[period_type]
@@ -33,7 +38,7 @@ def period_bounds(period_type, date_start, date_end):
         end = start + relativedelta(months=months, days=-1)
         periods.append((max(start, date_start), min(end, date_end)))
         start = end + relativedelta(days=1)
-    return periods
+    return tuple(periods)
 
 
 class DistributionRebateAgreement(models.Model):
@@ -219,13 +224,38 @@ class DistributionRebateAgreement(models.Model):
     def _members(self):
         """The members the agreement applies to (active or suspended: suspension does not cancel what was earned)."""
         self.ensure_one()
-        Member = self.env["distribution.member"]
-        domain = [("state", "in", ("active", "suspended")), ("company_id", "=", self.company_id.id)]
-        if self.scope == "member":
-            return self.member_id
-        if self.scope == "tier":
-            return Member.search(domain + [("tier_id", "=", self.tier_id.id)])
-        return Member.search(domain + [("territory_id", "child_of", self.territory_id.id)])
+        return self.env["distribution.member"].browse(self._members_by_agreement()[self.id])
+
+    def _members_by_agreement(self):
+        """{agreement id: member ids}, with a single search for all tier- and territory-wide agreements."""
+        result = {agreement.id: agreement.member_id.ids for agreement in self if agreement.scope == "member"}
+        wide = self.filtered(lambda a: a.scope != "member")
+        if not wide:
+            return result
+        members = self.env["distribution.member"].search(
+            [("state", "in", ("active", "suspended")), ("company_id", "in", wide.company_id.ids)]
+        )
+        by_tier = defaultdict(list)
+        by_territory = defaultdict(list)
+        paths = {}
+        for member in members:
+            by_tier[member.company_id.id, member.tier_id.id].append(member.id)
+            if member.territory_id:
+                by_territory[member.company_id.id, member.territory_id.id].append(member.id)
+                paths[member.territory_id.id] = member.territory_id.parent_path or ""
+        for agreement in wide:
+            company = agreement.company_id.id
+            if agreement.scope == "tier":
+                result[agreement.id] = by_tier.get((company, agreement.tier_id.id), [])
+                continue
+            prefix = agreement.territory_id.parent_path or f"{agreement.territory_id.id}/"
+            result[agreement.id] = [
+                member_id
+                for territory_id, path in paths.items()
+                if path.startswith(prefix)
+                for member_id in by_territory.get((company, territory_id), [])
+            ]
+        return result
 
     def _product_ids(self):
         """The products of the basis, or None for every product."""
@@ -240,18 +270,32 @@ class DistributionRebateAgreement(models.Model):
         return self.env["product.product"].with_context(active_test=False).search(domain).ids
 
     def _product_ids_by_agreement(self):
-        """{agreement id: product ids or None}, one search per distinct product filter."""
+        """{agreement id: product ids or None}, one search per distinct product filter (the filters
+        are read with one query per relation, for thousands of agreements)."""
+        self.flush_recordset(["product_domain"])
+        selected = {}
+        for name in ("product_ids", "categ_ids"):
+            field = self._fields[name]
+            self.env.cr.execute(
+                SQL(
+                    "SELECT %s, array_agg(%s ORDER BY %s) FROM %s WHERE %s = ANY(%s) GROUP BY 1",
+                    SQL.identifier(field.column1), SQL.identifier(field.column2), SQL.identifier(field.column2),
+                    SQL.identifier(field.relation), SQL.identifier(field.column1), self.ids,
+                )
+            )
+            selected[name] = dict(self.env.cr.fetchall())
         by_signature = {}
+        signatures = {}
         for agreement in self:
-            signature = (tuple(agreement.product_ids.ids), tuple(agreement.categ_ids.ids), agreement.product_domain or "")
+            signature = (
+                tuple(selected["product_ids"].get(agreement.id, ())),
+                tuple(selected["categ_ids"].get(agreement.id, ())),
+                agreement.product_domain or "",
+            )
+            signatures[agreement.id] = signature
             by_signature.setdefault(signature, agreement)
         ids_by_signature = {signature: agreement._product_ids() for signature, agreement in by_signature.items()}
-        return {
-            agreement.id: ids_by_signature[
-                (tuple(agreement.product_ids.ids), tuple(agreement.categ_ids.ids), agreement.product_domain or "")
-            ]
-            for agreement in self
-        }
+        return {agreement_id: ids_by_signature[signature] for agreement_id, signature in signatures.items()}
 
     # ------------------------------------------------------------------
     # Flow

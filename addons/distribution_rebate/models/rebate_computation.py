@@ -1,11 +1,16 @@
+import ast
+import bisect
 import logging
 import time
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
+from odoo.tools.misc import get_lang
 
 from . import rebate_math
 
@@ -26,6 +31,26 @@ RESULT_FIELDS = [
     "next_amount",
     "explanation",
 ]
+RESULT_TYPES = dict.fromkeys(RESULT_FIELDS, "numeric") | {"has_reference": "bool", "explanation": "text"}
+# beyond this many distinct product filters in one run, the lines are summed per product instead
+MAX_FILTER_COLUMNS = 16
+GRAINS = ("year", "quarter", "month", "day")
+
+
+def bucket_grain(bounds):
+    """The coarsest date bucket (year, quarter, month or day) on which every period starts and ends."""
+    level = 0
+    for date_from, date_to in bounds:
+        after = date_to + timedelta(days=1)
+        if date_from.day != 1 or after.day != 1:
+            return "day"
+        if date_from.month == 1 and after.month == 1:
+            continue
+        if (date_from.month - 1) % 3 == 0 and (after.month - 1) % 3 == 0:
+            level = max(level, 1)
+        else:
+            level = 2
+    return GRAINS[level]
 
 
 class DistributionRebateComputation(models.Model):
@@ -63,7 +88,7 @@ class DistributionRebateComputation(models.Model):
     next_missing = fields.Float(string="Missing to Next Tier", digits=(16, 2))
     next_amount = fields.Monetary(string="Earned at Next Tier")
     explanation = fields.Text()
-    computed_on = fields.Datetime(readonly=True)
+    computed_on = fields.Datetime(string="Figures Changed On", readonly=True)
     settlement_ids = fields.One2many("distribution.rebate.settlement", "computation_id", string="Settlements")
     frozen_line_ids = fields.Many2many(
         "account.move.line",
@@ -102,96 +127,108 @@ class DistributionRebateComputation(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _scopes(self, agreements, up_to):
-        """(agreement, member, date_from, date_to) of every period started by `up_to`."""
+        """(agreement id, member id, date_from, date_to) of every period started by `up_to`."""
+        members = agreements._members_by_agreement()
         scopes = []
         for agreement in agreements:
-            members = agreement._members()
+            member_ids = members[agreement.id]
             for date_from, date_to in agreement._periods():
-                if date_from > up_to:
-                    continue
-                scopes.extend((agreement, member, date_from, date_to) for member in members)
+                if date_from <= up_to:
+                    scopes.extend((agreement.id, member_id, date_from, date_to) for member_id in member_ids)
         return scopes
 
     @api.model
-    def _basis_rows(self, agreements, scopes, shift_years=0):
-        """One grouped query for every scope: {(agreement id, member id, date_from): (amount, qty, lines)}.
+    def _basis_totals(self, requests, products):
+        """The basis of many (member, period, product filter) in a single scan of the invoice lines.
 
-        Amounts are the invoice lines' balance in the company currency (converted at
-        each invoice's date by the accounting); credit notes count negative."""
-        if not scopes:
+        `requests`: [(key, agreement id, member id, date_from, date_to)]; `products`: {agreement id:
+        product ids or None for every product}. Returns {key: (amount, quantity, line count)}.
+
+        The lines are summed once per member, date bucket and product filter: the bucket is the
+        coarsest of year / quarter / month / day on which every requested period starts and ends, and
+        each distinct product filter is a boolean grouping column (so the planner aggregates in
+        parallel, as for a plain GROUP BY). The periods are then added up from those sums in Python,
+        with exact decimals. Amounts are the lines' balance in the company currency (converted at each
+        invoice's date by the accounting); credit notes count negative, in amount and quantity."""
+        if not requests:
             return {}
         self.env["account.move.line"].flush_model()
         self.env["account.move"].flush_model()
+        filters = []  # distinct product filters, in column order
+        filter_index = {}
+        for agreement_id in {request[1] for request in requests}:
+            product_ids = products.get(agreement_id)
+            if product_ids is not None:
+                key = frozenset(product_ids)
+                filter_index[agreement_id] = filters.index(key) if key in filters else len(filters)
+                if key not in filters:
+                    filters.append(key)
+        grain = bucket_grain((request[3], request[4]) for request in requests)
+        bucket = SQL("m.invoice_date") if grain == "day" else SQL("date_trunc(%s, m.invoice_date)::date", grain)
+        by_product = len(filters) > MAX_FILTER_COLUMNS  # too many filters for columns: group by product
+        if by_product:
+            columns = [SQL("aml.product_id")]
+        else:
+            columns = [SQL("aml.product_id = ANY(%s)", sorted(f) or [0]) for f in filters]
+        member_ids = sorted({request[2] for request in requests})
         cr = self.env.cr
+        # the sums of a year of lines fit in memory; compiling the query (JIT) costs more than it saves
+        cr.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
         cr.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS dms_rebate_scope "
-            "(agreement_id int, member_id int, date_from date, date_to date, all_products bool) ON COMMIT DROP"
+            SQL(
+                """
+                SELECT m.channel_member_id, %(bucket_and_columns)s,
+                       SUM(aml.balance)::text,
+                       SUM(CASE WHEN m.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END)::text,
+                       COUNT(*)
+                  FROM account_move_line aml
+                  JOIN account_move m ON m.id = aml.move_id
+                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+                   AND aml.display_type = 'product'
+                   AND m.invoice_date BETWEEN %(date_from)s AND %(date_to)s
+                   AND m.channel_member_id = ANY(%(member_ids)s)
+              GROUP BY %(group_by)s
+              ORDER BY 1, 2
+                """,
+                bucket_and_columns=SQL(", ").join([bucket, *columns]),
+                date_from=min(request[3] for request in requests),
+                date_to=max(request[4] for request in requests),
+                member_ids=member_ids,
+                group_by=SQL(", ").join(SQL(str(i)) for i in range(1, len(columns) + 3)),
+            )
         )
-        cr.execute("CREATE TEMP TABLE IF NOT EXISTS dms_rebate_product (agreement_id int, product_id int) ON COMMIT DROP")
-        cr.execute("TRUNCATE dms_rebate_scope, dms_rebate_product")
-        products = agreements._product_ids_by_agreement()
-        shift = relativedelta(years=shift_years)
-        execute_values(
-            cr._obj,
-            "INSERT INTO dms_rebate_scope VALUES %s",
-            [
-                (a.id, m.id, f - shift, t - shift, products[a.id] is None)
-                for a, m, f, t in scopes
-            ],
-            page_size=5000,
-        )
-        product_rows = [(aid, pid) for aid, pids in products.items() if pids for pid in pids]
-        if product_rows:
-            execute_values(cr._obj, "INSERT INTO dms_rebate_product VALUES %s", product_rows, page_size=5000)
-        cr.execute("ANALYZE dms_rebate_scope; ANALYZE dms_rebate_product")
-        # 1. the invoices of each scope (member and period), through the member index
-        cr.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS dms_rebate_move (agreement_id int, member_id int, date_from date, "
-            "all_products bool, move_id int, refund bool) ON COMMIT DROP"
-        )
-        cr.execute("TRUNCATE dms_rebate_move")
-        cr.execute(
-            """
-            INSERT INTO dms_rebate_move
-            SELECT s.agreement_id, s.member_id, s.date_from, s.all_products, m.id, m.move_type = 'out_refund'
-              FROM dms_rebate_scope s
-              JOIN account_move m
-                ON m.channel_member_id = s.member_id
-               AND m.invoice_date BETWEEN s.date_from AND s.date_to
-               AND m.state = 'posted'
-               AND m.move_type IN ('out_invoice', 'out_refund')
-            """
-        )
-        if not cr.rowcount:
-            return {}
-        cr.execute("ANALYZE dms_rebate_move")
-        # 2. their product lines, summed per scope (a hash join on the product filter)
-        cr.execute(
-            """
-            SELECT sm.agreement_id, sm.member_id, sm.date_from,
-                   SUM(-aml.balance),
-                   SUM(CASE WHEN sm.refund THEN -aml.quantity ELSE aml.quantity END),
-                   COUNT(*)
-              FROM dms_rebate_move sm
-              JOIN account_move_line aml ON aml.move_id = sm.move_id AND aml.display_type = 'product'
-         LEFT JOIN dms_rebate_product p ON p.agreement_id = sm.agreement_id AND p.product_id = aml.product_id
-             WHERE sm.all_products OR p.product_id IS NOT NULL
-          GROUP BY sm.agreement_id, sm.member_id, sm.date_from
-            """
-        )
-        rows = {}
-        for agreement_id, member_id, date_from, amount, qty, count in cr.fetchall():
-            rows[(agreement_id, member_id, date_from + shift)] = (float(amount or 0.0), float(qty or 0.0), count)
-        return rows
+        rows = cr.fetchall()
+        cr.execute("RESET work_mem; RESET jit")
+        n = len(columns)
+        by_member = defaultdict(lambda: ([], []))  # member id: (buckets, rows), sorted by bucket
+        for row in rows:  # exact sums: numeric as text to Decimal (Odoo's cursor turns numeric into float)
+            buckets, sums = by_member[row[0]]
+            buckets.append(row[1])
+            sums.append((*row[: n + 2], Decimal(row[n + 2] or 0), Decimal(row[n + 3] or 0), row[n + 4]))
+        totals = {}
+        zero = Decimal(0)
+        for key, agreement_id, member_id, date_from, date_to in requests:
+            buckets, sums = by_member.get(member_id, ((), ()))
+            amount, qty, count = zero, zero, 0
+            index = filter_index.get(agreement_id)
+            for row in sums[bisect.bisect_left(buckets, date_from):bisect.bisect_right(buckets, date_to)]:
+                if index is not None and not (row[2] in filters[index] if by_product else row[2 + index]):
+                    continue
+                amount -= row[n + 2]
+                qty += row[n + 3]
+                count += row[n + 4]
+            totals[key] = (float(amount), float(qty), count)
+        return totals
 
     @api.model
-    def _overdue_rows(self, scopes):
+    def _overdue_rows(self, agreements, scopes):
         """Receivable still open today from invoices due before each period's end: {(member id, date_to): amount}."""
-        keys = {(m.id, t) for a, m, f, t in scopes if a.overdue_action != "none"}
+        with_condition = set(agreements.filtered(lambda a: a.overdue_action != "none").ids)
+        keys = sorted({(member_id, date_to) for agreement_id, member_id, _f, date_to in scopes
+                       if agreement_id in with_condition})
         if not keys:
             return {}
         self.env["account.move"].flush_model()
-        keys = sorted(keys)
         self.env.cr.execute(
             """
             SELECT k.member_id, k.date_to, SUM(m.amount_residual_signed)
@@ -208,8 +245,8 @@ class DistributionRebateComputation(models.Model):
 
     @api.model
     def _compute_agreements(self, agreements, up_to=None):
-        """Compute (or recompute) every started period of the agreements, set-based:
-        one grouped query for the basis, one for last year's, one for overdue."""
+        """Compute (or recompute) every started period of the agreements, set-based: one scan of the
+        invoice lines for the basis (and last year's), one query for overdue, one upsert."""
         up_to = up_to or fields.Date.context_today(self)
         started = time.perf_counter()
         agreements = agreements.filtered(lambda a: a.state in ("approved", "running", "closed"))
@@ -217,30 +254,36 @@ class DistributionRebateComputation(models.Model):
         if not scopes:
             return self.browse()
         timings = {"scopes": time.perf_counter() - started}
-        current = self._basis_rows(agreements, scopes)
+        plans = self._plans(agreements)
+        last_year = relativedelta(years=1)
+        requests = [(scope[:3], *scope) for scope in scopes]
+        requests += [
+            (("last year", *scope[:3]), scope[0], scope[1], scope[2] - last_year, scope[3] - last_year)
+            for scope in scopes
+            if plans[scope[0]]["needs_last_year"]
+        ]
+        totals = self._basis_totals(requests, agreements._product_ids_by_agreement())
         timings["basis"] = time.perf_counter() - started - sum(timings.values())
-        growth = agreements.filtered(lambda a: a.rebate_type == "growth" and a.growth_reference == "last_year")
-        growth_scopes = [s for s in scopes if s[0] in growth]
-        last_year = self._basis_rows(growth, growth_scopes, shift_years=1) if growth else {}
-        overdue = self._overdue_rows(scopes)
-        timings["last year and overdue"] = time.perf_counter() - started - sum(timings.values())
+        overdue = self._overdue_rows(agreements, scopes)
+        timings["overdue"] = time.perf_counter() - started - sum(timings.values())
         templates = self._explanation_templates()
         now = fields.Datetime.now()
         rows = []
-        for agreement, member, date_from, date_to in scopes:
-            key = (agreement.id, member.id, date_from)
-            amount_basis, qty_basis, count = current.get(key, (0.0, 0.0, 0))
+        for scope in scopes:
+            agreement_id, member_id, date_from, date_to = scope
+            plan = plans[agreement_id]
+            amount_basis, qty_basis, count = totals[scope[:3]]
+            previous = totals.get(("last year", *scope[:3]))
             values = self._evaluate(
-                agreement, amount_basis if agreement.basis == "amount" else qty_basis, last_year.get(key),
-                overdue.get((member.id, date_to), 0.0) if agreement.overdue_action != "none" else 0.0,
-                templates=templates,
+                plan,
+                amount_basis if plan["basis"] == "amount" else qty_basis,
+                previous if previous is None or previous[2] else None,
+                overdue.get((member_id, date_to), 0.0) if plan["overdue_action"] != "none" else 0.0,
+                templates,
             )
-            rows.append(
-                (agreement.id, member.id, date_from, date_to, count, now, self.env.uid)
-                + tuple(values[name] for name in RESULT_FIELDS)
-            )
+            rows.append((agreement_id, member_id, date_from, date_to, count) + tuple(values[n] for n in RESULT_FIELDS))
         timings["evaluate"] = time.perf_counter() - started - sum(timings.values())
-        ids = self._upsert(rows)
+        ids = self._upsert(rows, now)
         timings["write"] = time.perf_counter() - started - sum(timings.values())
         _logger.info(
             "Rebates: %s period results of %s agreements in %.2fs (%s)",
@@ -250,43 +293,63 @@ class DistributionRebateComputation(models.Model):
         return self.browse(ids)
 
     @api.model
-    def _upsert(self, rows):
-        """Insert or update the period results in one statement (the unique key is
-        agreement, member, period start); what was settled is kept."""
+    def _upsert(self, rows, now):
+        """Insert or update the period results in one statement (the unique key is agreement, member,
+        period start), the values passed as one array per column; what was settled is kept, and a
+        result whose figures did not change is left as it is (computed_on: when they last changed)."""
         self.flush_model()
         self.env["distribution.rebate.settlement"].flush_model()
-        columns = ", ".join(RESULT_FIELDS)
-        values = ", ".join(f"v.{name}" for name in RESULT_FIELDS)
-        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in RESULT_FIELDS)
-        placeholders = ", ".join(["%s"] * len(RESULT_FIELDS))
-        result = execute_values(
-            self.env.cr._obj,
-            f"""
-            INSERT INTO distribution_rebate_computation
-                   (agreement_id, member_id, date_from, date_to, line_count, computed_on, {columns},
-                    partner_id, tier_id, territory_id, company_id, rebate_type, amount_settled, amount_to_settle,
-                    create_uid, create_date, write_uid, write_date)
-            SELECT v.agreement_id, v.member_id, v.date_from, v.date_to, v.line_count, v.computed_on, {values},
-                   m.partner_id, m.tier_id, m.territory_id, a.company_id, a.rebate_type, 0, v.amount,
-                   v.uid, v.computed_on, v.uid, v.computed_on
-              FROM (VALUES %s) AS v(agreement_id, member_id, date_from, date_to, line_count, computed_on, uid,
-                                    {columns})
-              JOIN distribution_member m ON m.id = v.member_id
-              JOIN distribution_rebate_agreement a ON a.id = v.agreement_id
-            ON CONFLICT (agreement_id, member_id, date_from) DO UPDATE
-               SET date_to = EXCLUDED.date_to, line_count = EXCLUDED.line_count,
-                   computed_on = EXCLUDED.computed_on, {updates},
-                   amount_to_settle = EXCLUDED.amount - distribution_rebate_computation.amount_settled,
-                   write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
-            RETURNING id
-            """,  # column names are constants of this module; values are parameters
-            rows,
-            template=f"(%s, %s, %s::date, %s::date, %s, %s::timestamp, %s, {placeholders})",
-            page_size=5000,
-            fetch=True,
+        types = ["int", "int", "date", "date", "int"] + [RESULT_TYPES[name] for name in RESULT_FIELDS]
+        names = ["agreement_id", "member_id", "date_from", "date_to", "line_count"] + RESULT_FIELDS
+        columns = zip(*rows, strict=True)
+        arrays = SQL(", ").join(
+            SQL(f"%s::{sql_type}[]", list(column)) for sql_type, column in zip(types, columns, strict=True)
         )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO distribution_rebate_computation
+                       (agreement_id, member_id, date_from, date_to, line_count, %(columns)s, computed_on,
+                        partner_id, tier_id, territory_id, company_id, rebate_type, amount_settled, amount_to_settle,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT v.agreement_id, v.member_id, v.date_from, v.date_to, v.line_count, %(values)s, %(now)s,
+                       m.partner_id, m.tier_id, m.territory_id, a.company_id, a.rebate_type, 0, v.amount,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(arrays)s) AS v(%(names)s)
+                  JOIN distribution_member m ON m.id = v.member_id
+                  JOIN distribution_rebate_agreement a ON a.id = v.agreement_id
+                ON CONFLICT (agreement_id, member_id, date_from) DO UPDATE
+                   SET date_to = EXCLUDED.date_to, line_count = EXCLUDED.line_count,
+                       computed_on = EXCLUDED.computed_on, %(updates)s,
+                       amount_to_settle = EXCLUDED.amount - distribution_rebate_computation.amount_settled,
+                       write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                 WHERE (distribution_rebate_computation.date_to, distribution_rebate_computation.line_count,
+                        %(current)s) IS DISTINCT FROM (EXCLUDED.date_to, EXCLUDED.line_count, %(excluded)s)
+                """,
+                columns=SQL(", ").join(SQL.identifier(name) for name in RESULT_FIELDS),
+                values=SQL(", ").join(SQL.identifier("v", name) for name in RESULT_FIELDS),
+                names=SQL(", ").join(SQL.identifier(name) for name in names),
+                updates=SQL(", ").join(
+                    SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name)) for name in RESULT_FIELDS
+                ),
+                current=SQL(", ").join(SQL.identifier("distribution_rebate_computation", n) for n in RESULT_FIELDS),
+                excluded=SQL(", ").join(SQL.identifier("excluded", n) for n in RESULT_FIELDS),
+                arrays=arrays,
+                now=now,
+                uid=self.env.uid,
+            )
+        )
+        self.env.cr.execute(
+            """
+            SELECT c.id
+              FROM unnest(%s::int[], %s::int[], %s::date[]) AS k(agreement_id, member_id, date_from)
+              JOIN distribution_rebate_computation c USING (agreement_id, member_id, date_from)
+            """,
+            [list(column) for column in list(zip(*rows, strict=True))[:3]],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
         self.env.invalidate_all()  # rows changed under the ORM (and the agreements' one2many)
-        return [row[0] for row in result]
+        return ids
 
     @api.model
     def _explanation_templates(self):
@@ -302,47 +365,123 @@ class DistributionRebateComputation(models.Model):
         }
 
     @api.model
-    def _evaluate(self, agreement, basis, last_year, overdue_amount, templates=None):
-        """The computation's figures from its basis (plain Python, no query)."""
-        templates = templates or self._explanation_templates()
-        currency = agreement.currency_id
-        factor = agreement._rate_factor()
-        reference = None
-        if agreement.rebate_type == "growth":
-            if agreement.growth_reference == "target":
-                reference = agreement.growth_target
-            elif last_year is not None:
-                reference = last_year[0] if agreement.basis == "amount" else last_year[1]
-        tiers = agreement._tiers()
-        result = rebate_math.compute(
-            agreement.rebate_type, basis, rate=agreement.rate * factor, tiers=tiers, reference=reference,
-            min_basis=agreement.min_basis, cap=agreement.cap_amount,
+    def _money_formatter(self, currency):
+        """format_amount(), with the language and currency looked up once (for thousands of results)."""
+        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+        data = lang._get_data(id=lang.id)
+        digits = currency.decimal_places
+        symbol = currency.symbol or ""
+        before = currency.position == "before"
+        rounding = currency.rounding
+        # the usual grouping by thousands is Python's own; any other goes through res.lang.format
+        fast = ast.literal_eval(data.grouping or "[]") in ([3, 0], [3])
+        separators = str.maketrans({",": data.thousands_sep or "", ".": data.decimal_point})
+
+        def format_money(amount):
+            amount = float_round(amount + 0.0, precision_rounding=rounding)
+            if fast:
+                text = f"{amount:,.{digits}f}".translate(separators)
+            else:
+                text = lang.format(f"%.{digits}f", amount, grouping=True)
+            text = text.replace(" ", "\N{NO-BREAK SPACE}").replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+            return f"{symbol}\N{NO-BREAK SPACE}{text}" if before else f"{text}\N{NO-BREAK SPACE}{symbol}"
+
+        return format_money
+
+    @api.model
+    def _plans(self, agreements):
+        """What the formulas need of each agreement, read in bulk: {agreement id: dict}."""
+        agreements.flush_recordset()
+        self.env["distribution.rebate.tier.line"].flush_model()
+        cr = self.env.cr
+        cr.execute(
+            "SELECT agreement_id, threshold, rate FROM distribution_rebate_tier_line WHERE agreement_id = ANY(%s)",
+            [agreements.ids],
         )
-        before = currency.round(result.amount)
+        tiers = defaultdict(list)
+        for agreement_id, threshold, rate in cr.fetchall():
+            tiers[agreement_id].append((threshold, rate))
+        currencies = {company.id: company.currency_id for company in agreements.company_id}
+        formatters = {}
+        plans = {}
+        cr.execute(
+            """
+            SELECT id, rebate_type, basis, rate, min_basis, cap_amount, overdue_action, overdue_reduce_percent,
+                   growth_reference, growth_target, company_id
+              FROM distribution_rebate_agreement
+             WHERE id = ANY(%s)
+            """,
+            [agreements.ids],
+        )
+        for vals in cr.dictfetchall():
+            for name in ("rate", "min_basis", "cap_amount", "overdue_reduce_percent", "growth_target"):
+                vals[name] = vals[name] or 0.0
+            currency = currencies[vals["company_id"]]
+            if currency not in formatters:
+                formatters[currency] = self._money_formatter(currency)
+            factor = 0.01 if vals["basis"] == "amount" else 1.0  # as agreement._rate_factor()
+            growth = vals["rebate_type"] == "growth"
+            plans[vals["id"]] = {
+                "type": vals["rebate_type"],
+                "basis": vals["basis"],
+                "factor": factor,
+                "rate": vals["rate"] * factor,
+                "tiers": sorted((threshold, rate * factor) for threshold, rate in tiers[vals["id"]]),
+                "min_basis": vals["min_basis"] or 0.0,
+                "cap": vals["cap_amount"] or 0.0,
+                "overdue_action": vals["overdue_action"],
+                "overdue_reduce_percent": vals["overdue_reduce_percent"],
+                "growth_target": vals["growth_target"] if growth and vals["growth_reference"] == "target" else None,
+                "needs_last_year": growth and vals["growth_reference"] == "last_year",
+                "rounding": currency.rounding,
+                "format": formatters[currency],
+                "symbol": currency.symbol,
+            }
+        return plans
+
+    @api.model
+    def _evaluate(self, plan, basis, last_year, overdue_amount, templates):
+        """The computation's figures from its basis (plain Python, no query).
+
+        `last_year`: (amount, quantity, line count) of the same period last year, or None."""
+        rounding = plan["rounding"]
+        money = plan["format"]
+        factor = plan["factor"]
+        reference = None
+        if plan["type"] == "growth":
+            if plan["growth_target"] is not None:
+                reference = plan["growth_target"]
+            elif last_year is not None:
+                reference = last_year[0] if plan["basis"] == "amount" else last_year[1]
+        tiers = plan["tiers"]
+        result = rebate_math.compute(
+            plan["type"], basis, rate=plan["rate"], tiers=tiers, reference=reference,
+            min_basis=plan["min_basis"], cap=plan["cap"],
+        )
+        before = float_round(result.amount, precision_rounding=rounding)
         amount = before
         notes = []
-        unit = currency.symbol if agreement.basis == "amount" else templates["units"]
-        if agreement.rebate_type == "growth" and reference is None:
+        unit = plan["symbol"] if plan["basis"] == "amount" else templates["units"]
+        if plan["type"] == "growth" and reference is None:
             notes.append(templates["no_reference"])
-        if basis < (agreement.min_basis or 0.0):
-            notes.append(templates["minimum"] % {"min": agreement.min_basis})
-        if agreement.cap_amount and result.amount >= agreement.cap_amount:
-            notes.append(templates["cap"] % {"cap": currency.format(agreement.cap_amount)})
+        if basis < plan["min_basis"]:
+            notes.append(templates["minimum"] % {"min": plan["min_basis"]})
+        if plan["cap"] and result.amount >= plan["cap"]:
+            notes.append(templates["cap"] % {"cap": money(plan["cap"])})
         if overdue_amount > 0 and amount:
-            if agreement.overdue_action == "void":
+            if plan["overdue_action"] == "void":
                 amount = 0.0
-                notes.append(templates["void"] % {"amount": currency.format(overdue_amount)})
-            elif agreement.overdue_action == "reduce":
-                amount = currency.round(amount * (1 - agreement.overdue_reduce_percent / 100.0))
+                notes.append(templates["void"] % {"amount": money(overdue_amount)})
+            elif plan["overdue_action"] == "reduce":
+                amount = float_round(amount * (1 - plan["overdue_reduce_percent"] / 100.0), precision_rounding=rounding)
                 notes.append(
-                    templates["reduce"]
-                    % {"pct": agreement.overdue_reduce_percent, "amount": currency.format(overdue_amount)}
+                    templates["reduce"] % {"pct": plan["overdue_reduce_percent"], "amount": money(overdue_amount)}
                 )
         explanation = templates["main"] % {
             "basis": f"{basis:,.2f}",
             "unit": unit,
-            "rate": f"{result.rate * 100:.2f}%" if agreement.basis == "amount" else currency.format(result.rate),
-            "earned": currency.format(amount),
+            "rate": f"{result.rate * 100:.2f}%" if plan["basis"] == "amount" else money(result.rate),
+            "earned": money(amount),
         }
         return {
             "basis": basis,
@@ -355,7 +494,7 @@ class DistributionRebateComputation(models.Model):
             "amount": amount,
             "next_threshold": result.next_threshold,
             "next_missing": max(result.next_threshold - basis, 0.0) if result.next_threshold else 0.0,
-            "next_amount": currency.round(result.next_amount) if result.next_threshold else 0.0,
+            "next_amount": float_round(result.next_amount, precision_rounding=rounding) if result.next_threshold else 0.0,
             "explanation": "\n".join([explanation] + notes),
         }
 

@@ -1,9 +1,11 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models import rebate_computation
 from ..models.rebate_settlement import SETTLEMENT_LOCK
 from .common import RebateCommon
 
@@ -113,6 +115,44 @@ class TestRebateTypes(RebateCommon):
         self._invoice("dl_hz", "2025-01-10", [(self.product_a, 5, 1000.0), (self.product_c, 7, 100.0)])
         q1 = self._result(agreement, Q1)
         self.assertEqual((q1.basis, q1.amount, q1.line_count), (700.0, 70.0, 1))
+
+    def test_one_run_mixes_filters_periods_and_summing_paths(self):
+        """Several product filters and a custom (day-bounded) period in one run: the lines are summed
+        per day and per filter; with more filters than grouping columns, per product. Both give the
+        same figures, to the cent."""
+        categ = self.env["product.category"].create({"name": "Drinks"})
+        self.product_c.categ_id = categ
+        everything = self._agreement(rate=1.0)
+        drinks = self._agreement(rate=10.0, categ_ids=[(6, 0, categ.ids)])
+        product_a = self._agreement(rate=2.0, product_ids=[(6, 0, self.product_a.ids)])
+        fair = self._agreement(rate=5.0, period_type="custom", date_start=date(2025, 3, 10), date_end=date(2025, 3, 20))
+        self._invoice("dl_hz", "2025-03-09", [(self.product_a, 1, 1000.0), (self.product_c, 1, 100.0)])
+        self._invoice("dl_hz", "2025-03-10", [(self.product_a, 2, 1000.0), (self.product_c, 3, 100.0)])
+        self._invoice("dl_hz", "2025-03-20", [(self.product_c, 1, 100.0)], refund=True)
+        self._invoice("dl_hz", "2025-03-21", [(self.product_a, 4, 1000.0)])
+        agreements = everything | drinks | product_a | fair
+        expected = {
+            everything: (7300.0, 73.0, 6),  # 1,100 + 2,300 - 100 + 4,000
+            drinks: (300.0, 30.0, 3),  # 100 + 300 - 100
+            product_a: (7000.0, 140.0, 3),
+            fair: (2200.0, 110.0, 3),  # 10 to 20 March: 2,300 - 100
+        }
+        Computation = self.env["distribution.rebate.computation"]
+        for max_columns in (16, 0):
+            with patch.object(rebate_computation, "MAX_FILTER_COLUMNS", max_columns):
+                Computation._compute_agreements(agreements, up_to=date(2025, 12, 31))
+            for agreement, figures in expected.items():
+                first = agreement.computation_ids.sorted("date_from")[0]
+                self.assertEqual((first.basis, first.amount, first.line_count), figures, (max_columns, agreement))
+
+    def test_bucket_grain(self):
+        grain = rebate_computation.bucket_grain
+        self.assertEqual(grain([(date(2025, 1, 1), date(2025, 12, 31))]), "year")
+        self.assertEqual(grain([(date(2025, 1, 1), date(2025, 12, 31)), (Q2, date(2025, 6, 30))]), "quarter")
+        self.assertEqual(grain([(Q2, date(2025, 6, 30)), (date(2025, 2, 1), date(2025, 2, 28))]), "month")
+        # last year's February of a leap year ends on the 28th: not a month end
+        self.assertEqual(grain([(date(2024, 2, 1), date(2024, 2, 28))]), "day")
+        self.assertEqual(grain([(date(2025, 3, 10), date(2025, 3, 20)), (Q1, date(2025, 3, 31))]), "day")
 
     def test_tier_scope_covers_each_member(self):
         agreement = self._agreement(scope="tier", member_id=False, tier_id=self.tier_dl.id, rate=1.0)
