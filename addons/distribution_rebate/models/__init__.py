@@ -5,3 +5,4 @@ from . import rebate_computation
 from . import rebate_settlement
 from . import rebate_accrual
 from . import rebate_demo
+from . import statement

@@ -1,3 +1,4 @@
 from . import test_rebate_math
 from . import test_rebate_engine
 from . import test_rebate_ui
+from . import test_statement

@@ -1,0 +1,1025 @@
+"""Electronic statements of account (电子对账单).
+
+A statement is the receivable of one member in one currency over a period: the
+opening balance, every posted receivable entry of the period (invoices, credit
+notes including rebates, payments, other entries) and the closing balance,
+read from the accounting so that it equals the partner's ledger to the cent,
+plus the open amounts by age at the period end. Once sent it is immutable: a
+correction is a new version that says what changed.
+"""
+
+import hashlib
+import io
+from collections import defaultdict
+from datetime import timedelta
+
+import xlsxwriter
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, float_round
+
+try:
+    import cn2an
+except ImportError:  # pragma: no cover - listed in requirements.txt
+    cn2an = None
+
+STATES = [
+    ("draft", "Draft"),
+    ("sent", "Sent"),
+    ("confirmed", "Confirmed"),
+    ("disputed", "Disputed"),
+    ("resolved", "Resolved"),
+    ("superseded", "Superseded"),
+]
+DOCUMENT_TYPES = [
+    ("invoice", "Invoice"),
+    ("credit_note", "Credit Note"),
+    ("payment", "Payment"),
+    ("other", "Other Entry"),
+]
+# aging buckets: (field, upper bound of days overdue at the period end, inclusive; None: no bound)
+AGING = [("aging_current", 0), ("aging_30", 30), ("aging_60", 60), ("aging_90", 90), ("aging_older", None)]
+# what a sent statement may no longer change
+FIGURES = {
+    "member_id", "partner_id", "company_id", "currency_id", "date_from", "date_to", "opening_balance",
+    "total_debit", "total_credit", "closing_balance", "opening_balance_company", "closing_balance_company",
+    "fingerprint", "line_ids", "number", "version", "previous_id",
+} | {name for name, _days in AGING}
+# the state machine: the methods below pass it to write()
+STATE_KEY = object()
+
+
+def amount_in_words(env, amount, currency):
+    """The amount in words: Chinese capital amount (大写) for CNY, num2words in the user's language
+    for the others; negative amounts say so."""
+    rounded = float_round(amount, precision_rounding=currency.rounding)
+    if currency.name == "CNY" and cn2an:
+        return cn2an.an2cn(f"{rounded:.2f}", "rmb")
+    words = currency.amount_to_text(abs(rounded))
+    return env._("Minus %s", words) if rounded < 0 else words
+
+
+class DistributionStatementRun(models.Model):
+    _name = "distribution.statement.run"
+    _description = "Statement Run"
+    _inherit = ["mail.thread"]
+    _order = "date_to desc, id desc"
+
+    name = fields.Char(required=True, default=lambda self: self.env._("New"), copy=False, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    date_from = fields.Date(
+        string="Period Start",
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1) - timedelta(days=1),
+    )
+    date_to = fields.Date(string="Period End", required=True, default=lambda self: fields.Date.context_today(self).replace(day=1) - timedelta(days=1))
+    scope = fields.Selection(
+        [("all", "All members"), ("tier", "A channel tier"), ("territory", "A sales territory"), ("members", "Chosen members")],
+        default="all",
+        required=True,
+    )
+    tier_id = fields.Many2one("distribution.tier", string="Channel Tier")
+    territory_id = fields.Many2one("distribution.territory", string="Sales Territory")
+    member_ids = fields.Many2many("distribution.member", string="Members")
+    user_id = fields.Many2one(
+        "res.users", string="Responsible Accountant", default=lambda self: self.env.user,
+        help="Disputes of these statements are assigned to this user.",
+    )
+    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft", required=True, tracking=True)
+    statement_ids = fields.One2many("distribution.statement", "run_id", string="Statements")
+    statement_count = fields.Integer(compute="_compute_statement_count")
+    last_run_summary = fields.Char(readonly=True)
+
+    _dates = models.Constraint("CHECK(date_to >= date_from)", "The period must end after it starts.")
+
+    @api.onchange("date_to")
+    def _onchange_date_to(self):
+        if self.date_to and (not self.date_from or self.date_from > self.date_to):
+            self.date_from = self.date_to.replace(day=1)
+
+    def _compute_statement_count(self):
+        counts = dict(
+            self.env["distribution.statement"]._read_group([("run_id", "in", self.ids)], ["run_id"], ["__count"])
+        )
+        for run in self:
+            run.statement_count = counts.get(run, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("distribution.statement.run") or "/"
+        return super().create(vals_list)
+
+    def _members(self):
+        self.ensure_one()
+        domain = [("company_id", "=", self.company_id.id), ("state", "in", ("active", "suspended"))]
+        if self.scope == "tier":
+            domain.append(("tier_id", "=", self.tier_id.id))
+        elif self.scope == "territory":
+            domain.append(("territory_id", "child_of", self.territory_id.id))
+        elif self.scope == "members":
+            return self.member_ids
+        return self.env["distribution.member"].search(domain)
+
+    def action_run(self):
+        for run in self:
+            members = run._members()
+            if not members:
+                raise UserError(self.env._("No member matches this run."))
+            result = self.env["distribution.statement"]._generate(
+                members, run.date_from, run.date_to, run.company_id, run=run
+            )
+            run.write(
+                {
+                    "state": "done",
+                    "last_run_summary": self.env._(
+                        "%(new)s new, %(versions)s new versions, %(unchanged)s unchanged",
+                        new=len(result["new"]), versions=len(result["versions"]), unchanged=len(result["unchanged"]),
+                    ),
+                }
+            )
+        return self.action_view_statements() if len(self) == 1 else True
+
+    def action_send(self):
+        statements = self.statement_ids.filtered(lambda s: s.state == "draft")
+        if not statements:
+            raise UserError(self.env._("Every statement of this run was already sent."))
+        statements.action_send()
+        return True
+
+    def action_view_statements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("distribution_rebate.distribution_statement_action")
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {"search_default_current": 1}
+        return action
+
+
+class DistributionStatement(models.Model):
+    _name = "distribution.statement"
+    _description = "Statement of Account"
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _order = "date_to desc, number desc, version desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    number = fields.Char(required=True, readonly=True, copy=False, index=True)
+    version = fields.Integer(default=1, required=True, readonly=True)
+    previous_id = fields.Many2one("distribution.statement", string="Replaces", readonly=True, index="btree_not_null")
+    next_id = fields.Many2one("distribution.statement", string="Replaced by", compute="_compute_next_id")
+    change_summary = fields.Text(string="What Changed", readonly=True)
+    run_id = fields.Many2one("distribution.statement.run", readonly=True, index=True, ondelete="set null")
+    member_id = fields.Many2one("distribution.member", required=True, readonly=True, index=True, ondelete="restrict")
+    partner_id = fields.Many2one("res.partner", required=True, readonly=True, index=True)
+    tier_id = fields.Many2one(related="member_id.tier_id", string="Channel Tier", store=True)
+    territory_id = fields.Many2one(related="member_id.territory_id", string="Sales Territory", store=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    date_from = fields.Date(string="Period Start", required=True, readonly=True)
+    date_to = fields.Date(string="Period End", required=True, readonly=True, index=True)
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True, index=True)
+    opening_balance = fields.Monetary(readonly=True)
+    total_debit = fields.Monetary(string="Invoiced and Debited", readonly=True)
+    total_credit = fields.Monetary(string="Paid and Credited", readonly=True)
+    closing_balance = fields.Monetary(readonly=True)
+    opening_balance_company = fields.Monetary(currency_field="company_currency_id", readonly=True)
+    closing_balance_company = fields.Monetary(
+        string="Closing Balance (Company Currency)", currency_field="company_currency_id", readonly=True
+    )
+    aging_current = fields.Monetary(string="Not Due", readonly=True)
+    aging_30 = fields.Monetary(string="1-30 Days", readonly=True)
+    aging_60 = fields.Monetary(string="31-60 Days", readonly=True)
+    aging_90 = fields.Monetary(string="61-90 Days", readonly=True)
+    aging_older = fields.Monetary(string="Over 90 Days", readonly=True)
+    line_ids = fields.One2many("distribution.statement.line", "statement_id", string="Entries", readonly=True)
+    line_count = fields.Integer(compute="_compute_line_count")
+    fingerprint = fields.Char(readonly=True, copy=False, help="A hash of the figures: a run makes a new version only when it changes.")
+    sent_date = fields.Datetime(readonly=True, copy=False)
+    confirmed_date = fields.Datetime(readonly=True, copy=False)
+    confirmed_by_id = fields.Many2one("res.users", string="Confirmed by", readonly=True, copy=False)
+    responsible_id = fields.Many2one("res.users", string="Responsible Accountant", tracking=True)
+    reminder_count = fields.Integer(readonly=True, copy=False)
+    last_reminder_date = fields.Datetime(readonly=True, copy=False)
+    dispute_ids = fields.One2many("distribution.statement.dispute", "statement_id", string="Disputes")
+    open_dispute_count = fields.Integer(compute="_compute_open_dispute_count")
+    xlsx_attachment_id = fields.Many2one("ir.attachment", string="Spreadsheet", readonly=True, copy=False)
+    amount_in_words = fields.Char(compute="_compute_amount_in_words")
+    ledger_balance_now = fields.Monetary(
+        string="Ledger at Period End, Now", compute="_compute_ledger_now",
+        help="The partner's ledger at the period end as it stands today, in this statement's currency: "
+        "it differs from the closing balance when entries were posted back into the period after the run.",
+    )
+    ledger_balance_today = fields.Monetary(
+        string="Ledger Today", compute="_compute_ledger_now",
+        help="The partner's balance in this currency today, with the payments and invoices after the period.",
+    )
+    ledger_difference = fields.Monetary(
+        string="Since the Statement", compute="_compute_ledger_now",
+        help="Ledger today minus the closing balance: what was posted after the statement (payments that arrived, new invoices).",
+    )
+
+    _number_version = models.Constraint("UNIQUE(number, version)", "A statement number has each version once.")
+
+    @api.depends("number", "version")
+    def _compute_name(self):
+        for statement in self:
+            statement.name = (
+                statement.number if statement.version <= 1 else f"{statement.number} v{statement.version}"
+            )
+
+    def _compute_next_id(self):
+        following = {
+            previous: statement
+            for statement, previous in [
+                (s, s.previous_id) for s in self.search([("previous_id", "in", self.ids)])
+            ]
+        }
+        for statement in self:
+            statement.next_id = following.get(statement, False)
+
+    def _compute_line_count(self):
+        counts = dict(
+            self.env["distribution.statement.line"]._read_group([("statement_id", "in", self.ids)], ["statement_id"], ["__count"])
+        )
+        for statement in self:
+            statement.line_count = counts.get(statement, 0)
+
+    def _compute_open_dispute_count(self):
+        counts = dict(
+            self.env["distribution.statement.dispute"]._read_group(
+                [("statement_id", "in", self.ids), ("state", "=", "open")], ["statement_id"], ["__count"]
+            )
+        )
+        for statement in self:
+            statement.open_dispute_count = counts.get(statement, 0)
+
+    @api.depends("closing_balance", "currency_id")
+    @api.depends_context("lang")
+    def _compute_amount_in_words(self):
+        for statement in self:
+            statement.amount_in_words = (
+                amount_in_words(statement.env, statement.closing_balance, statement.currency_id)
+                if statement.currency_id else ""
+            )
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for statement in self:
+            statement.access_url = f"/my/statements/{statement.id}"
+
+    def _compute_ledger_now(self):
+        """The ledger as it stands now, for all the statements at once (one grouped read per period end)."""
+        self.ledger_balance_now = self.ledger_balance_today = self.ledger_difference = 0.0
+        by_end = defaultdict(lambda: self.browse())
+        for statement in self.filtered("id"):
+            by_end[statement.company_id, statement.date_to] |= statement
+        today = fields.Date.context_today(self)
+        Line = self.env["account.move.line"].sudo()
+        for (company, date_to), statements in by_end.items():
+            base = [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", statements.partner_id.ids),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+            ]
+            totals = {}
+            for name, until in (("end", date_to), ("today", max(today, date_to))):
+                for partner, currency, balance, amount_currency in Line._read_group(
+                    base + [("date", "<=", until)], ["partner_id", "currency_id"], ["balance:sum", "amount_currency:sum"]
+                ):
+                    totals[name, partner.id, currency.id] = balance if currency == company.currency_id else amount_currency
+            for statement in statements:
+                key = (statement.partner_id.id, statement.currency_id.id)
+                statement.ledger_balance_now = totals.get(("end", *key), 0.0)
+                statement.ledger_balance_today = totals.get(("today", *key), 0.0)
+                statement.ledger_difference = statement.ledger_balance_today - statement.closing_balance
+
+    # ------------------------------------------------------------------
+    # Immutability
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if "state" in vals and self.env.context.get("dms_statement_state") is not STATE_KEY:
+            raise AccessError(self.env._("The state of a statement changes only through its actions."))
+        if FIGURES & set(vals) and any(s.state != "draft" for s in self):
+            raise UserError(
+                self.env._("A statement that was sent cannot be changed: issue a corrected version instead.")
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        if any(s.state != "draft" for s in self):
+            raise UserError(self.env._("A statement that was sent cannot be deleted."))
+        return super().unlink()
+
+    def _set_state(self, state, **extra):
+        return self.with_context(dms_statement_state=STATE_KEY).write(dict(extra, state=state))
+
+    # ------------------------------------------------------------------
+    # Generation
+    # ------------------------------------------------------------------
+    @api.model
+    def _collect(self, partners, date_from, date_to, company):
+        """The figures of every (partner, currency) in three grouped queries (no query per member):
+        {(partner id, currency id): {"opening": .., "opening_company": .., "lines": [...], "aging": {..}}}."""
+        self.env["account.move.line"].flush_model()
+        self.env["account.move"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        cr = self.env.cr
+        company_currency = company.currency_id.id
+        receivable = SQL(
+            """
+            FROM account_move_line aml
+            JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
+           WHERE aml.parent_state = 'posted' AND aml.company_id = %s AND aml.partner_id = ANY(%s)
+            """,
+            company.id, partners.ids,
+        )
+        data = defaultdict(lambda: {"opening": 0.0, "opening_company": 0.0, "lines": [], "aging": {}})
+        cr.execute(
+            SQL(
+                """
+                SELECT aml.partner_id, aml.currency_id, SUM(aml.balance), SUM(aml.amount_currency)
+                %s AND aml.date < %s
+              GROUP BY 1, 2
+                """,
+                receivable, date_from,
+            )
+        )
+        for partner_id, currency_id, balance, amount_currency in cr.fetchall():
+            entry = data[partner_id, currency_id]
+            entry["opening_company"] = balance
+            entry["opening"] = balance if currency_id == company_currency else amount_currency
+        cr.execute(
+            SQL(
+                """
+                SELECT aml.partner_id, aml.currency_id, aml.id, aml.move_id, aml.date, aml.date_maturity,
+                       m.name, m.move_type, COALESCE(m.ref, ''), COALESCE(aml.name, ''), aml.payment_id IS NOT NULL,
+                       aml.balance, aml.amount_currency
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
+                  JOIN account_move m ON m.id = aml.move_id
+                 WHERE aml.parent_state = 'posted' AND aml.company_id = %s AND aml.partner_id = ANY(%s)
+                   AND aml.date BETWEEN %s AND %s
+              ORDER BY aml.partner_id, aml.currency_id, aml.date, m.name, aml.id
+                """,
+                company.id, partners.ids, date_from, date_to,
+            )
+        )
+        for (partner_id, currency_id, line_id, move_id, date, maturity, move_name, move_type, ref, label,
+             is_payment, balance, amount_currency) in cr.fetchall():
+            if move_type in ("out_invoice", "in_refund"):
+                kind = "invoice"
+            elif move_type in ("out_refund", "in_invoice"):
+                kind = "credit_note"
+            elif is_payment:
+                kind = "payment"
+            else:
+                kind = "other"
+            data[partner_id, currency_id]["lines"].append(
+                {
+                    "move_line_id": line_id,
+                    "move_id": move_id,
+                    "date": date,
+                    "date_maturity": maturity,
+                    "reference": move_name,
+                    "name": " ".join(part for part in (ref, label) if part and part != move_name)[:200],
+                    "document_type": kind,
+                    "amount": balance if currency_id == company_currency else amount_currency,
+                    "amount_company": balance,
+                }
+            )
+        # open amounts at the period end, by age: each line less what was reconciled with it by then
+        cr.execute(
+            SQL(
+                """
+                WITH lines AS (
+                    SELECT aml.id, aml.partner_id, aml.currency_id, COALESCE(aml.date_maturity, aml.date) AS due,
+                           aml.balance, aml.amount_currency
+                      FROM account_move_line aml
+                      JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
+                     WHERE aml.parent_state = 'posted' AND aml.company_id = %(company)s
+                       AND aml.partner_id = ANY(%(partners)s) AND aml.date <= %(date_to)s
+                ), reconciled AS (
+                    SELECT p.debit_move_id AS line_id, p.amount AS amount, p.debit_amount_currency AS amount_currency
+                      FROM account_partial_reconcile p JOIN lines l ON l.id = p.debit_move_id
+                     WHERE p.max_date <= %(date_to)s
+                     UNION ALL
+                    SELECT p.credit_move_id, -p.amount, -p.credit_amount_currency
+                      FROM account_partial_reconcile p JOIN lines l ON l.id = p.credit_move_id
+                     WHERE p.max_date <= %(date_to)s
+                ), open AS (
+                    SELECT l.partner_id, l.currency_id, l.due,
+                           l.balance - COALESCE(SUM(r.amount), 0) AS residual,
+                           l.amount_currency - COALESCE(SUM(r.amount_currency), 0) AS residual_currency
+                      FROM lines l LEFT JOIN reconciled r ON r.line_id = l.id
+                  GROUP BY l.id, l.partner_id, l.currency_id, l.due, l.balance, l.amount_currency
+                )
+                SELECT partner_id, currency_id,
+                       CASE WHEN due >= %(date_to)s THEN 0
+                            WHEN due >= %(date_to)s - 30 THEN 1
+                            WHEN due >= %(date_to)s - 60 THEN 2
+                            WHEN due >= %(date_to)s - 90 THEN 3
+                            ELSE 4 END,
+                       SUM(residual), SUM(residual_currency)
+                  FROM open
+              GROUP BY 1, 2, 3
+                """,
+                company=company.id, partners=partners.ids, date_to=date_to,
+            )
+        )
+        for partner_id, currency_id, bucket, residual, residual_currency in cr.fetchall():
+            data[partner_id, currency_id]["aging"][AGING[bucket][0]] = (
+                residual if currency_id == company_currency else residual_currency
+            )
+        return data
+
+    @api.model
+    def _figures(self, entry, currency):
+        """The statement's values from the collected entry (running balance on each line)."""
+        rounding = currency.rounding
+        balance = entry["opening"]
+        debit = credit = 0.0
+        lines = []
+        for sequence, line in enumerate(entry["lines"], start=1):
+            amount = line["amount"]
+            balance += amount
+            debit += max(amount, 0.0)
+            credit += max(-amount, 0.0)
+            lines.append(dict(line, sequence=sequence, debit=max(amount, 0.0), credit=max(-amount, 0.0),
+                              cumulative=float_round(balance, precision_rounding=rounding)))
+        values = {
+            "opening_balance": float_round(entry["opening"], precision_rounding=rounding),
+            "opening_balance_company": entry["opening_company"],
+            "total_debit": float_round(debit, precision_rounding=rounding),
+            "total_credit": float_round(credit, precision_rounding=rounding),
+            "closing_balance": float_round(balance, precision_rounding=rounding),
+            "closing_balance_company": entry["opening_company"] + sum(line["amount_company"] for line in lines),
+        }
+        for name, _days in AGING:
+            values[name] = float_round(entry["aging"].get(name, 0.0), precision_rounding=rounding)
+        signature = repr(
+            (
+                [values[name] for name in sorted(values)],
+                [(line["move_line_id"], round(line["amount"], 6), str(line["date_maturity"])) for line in lines],
+            )
+        )
+        values["fingerprint"] = hashlib.sha1(signature.encode()).hexdigest()
+        return values, lines
+
+    @api.model
+    def _generate(self, members, date_from, date_to, company, run=None):
+        """Create the statements of the members for the period, set-based; a (member, currency,
+        period) whose figures did not change keeps its statement; one whose draft changed is
+        rewritten; one already sent gets a new version saying what changed.
+        Returns {"new": statements, "versions": statements, "unchanged": statements}."""
+        members = members.filtered(lambda m: m.company_id == company)
+        partner_member = {member.partner_id.commercial_partner_id.id: member for member in members}
+        partners = self.env["res.partner"].browse(list(partner_member))
+        data = self._collect(partners, date_from, date_to, company)
+        # a member with nothing at all still gets a statement in the company currency (balance 0)
+        for partner_id in partner_member:
+            if not any(key[0] == partner_id for key in data):
+                data[partner_id, company.currency_id.id]
+        existing = {
+            (s.partner_id.id, s.currency_id.id): s
+            for s in self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", partners.ids),
+                    ("date_from", "=", date_from),
+                    ("date_to", "=", date_to),
+                    ("state", "!=", "superseded"),
+                ]
+            )
+        }
+        currencies = {currency.id: currency for currency in self.env["res.currency"].browse({k[1] for k in data})}
+        to_create, lines_by_key, rewrite, unchanged = [], {}, [], self.browse()
+        for key in sorted(data):
+            partner_id, currency_id = key
+            values, lines = self._figures(data[key], currencies[currency_id])
+            current = existing.get(key)
+            if current and current.fingerprint == values["fingerprint"]:
+                unchanged |= current
+                continue
+            lines_by_key[key] = lines
+            if current and current.state == "draft":
+                rewrite.append((current, values))
+                continue
+            member = partner_member[partner_id]
+            vals = dict(
+                values,
+                member_id=member.id,
+                partner_id=partner_id,
+                company_id=company.id,
+                currency_id=currency_id,
+                date_from=date_from,
+                date_to=date_to,
+                run_id=run.id if run else False,
+                responsible_id=(run.user_id.id if run and run.user_id else self.env.user.id),
+            )
+            if current:
+                vals.update(
+                    number=current.number,
+                    version=current.version + 1,
+                    previous_id=current.id,
+                    change_summary=self._change_summary(current, values, lines),
+                )
+            to_create.append(vals)
+        numbers = self._next_numbers(sum(1 for vals in to_create if "number" not in vals))
+        for vals in to_create:
+            if "number" not in vals:
+                vals["number"] = next(numbers)
+        statements = self.with_context(tracking_disable=True, mail_create_nolog=True).create(to_create)
+        versions = statements.filtered("previous_id")
+        versions.previous_id._set_state("superseded")
+        for current, values in rewrite:
+            current.line_ids.unlink()
+            current.write(dict(values, run_id=run.id if run else current.run_id.id))
+            statements |= current
+        self._insert_lines(
+            {statement.id: lines_by_key[statement.partner_id.id, statement.currency_id.id] for statement in statements}
+        )
+        statements._attach_xlsx(lines_by_key)
+        return {"new": statements - versions, "versions": versions, "unchanged": unchanged}
+
+    @api.model
+    def _next_numbers(self, count):
+        """`count` statement numbers from the sequence, in one query."""
+        sequence = self.env["ir.sequence"].sudo().search([("code", "=", "distribution.statement")], limit=1)
+        if not count:
+            return iter(())
+        if not sequence:
+            raise UserError(self.env._("The statement sequence is missing."))
+        if sequence.implementation == "standard":
+            self.env.cr.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [f"ir_sequence_{sequence.id:03d}", count])
+            return iter(sequence.get_next_char(number) for (number,) in self.env.cr.fetchall())
+        return iter(sequence.next_by_id() for _i in range(count))
+
+    @api.model
+    def _insert_lines(self, lines_by_statement):
+        """All the lines of all the statements in one INSERT (arrays per column)."""
+        columns = ["statement_id", "sequence", "move_line_id", "move_id", "date", "date_maturity", "reference",
+                   "name", "document_type", "debit", "credit", "cumulative", "amount_company"]
+        types = ["int", "int", "int", "int", "date", "date", "varchar", "varchar", "varchar", "numeric", "numeric",
+                 "numeric", "numeric"]
+        rows = [
+            [statement_id] + [line[name] for name in columns[1:]]
+            for statement_id, lines in lines_by_statement.items()
+            for line in lines
+        ]
+        if not rows:
+            return
+        self.env["distribution.statement.line"].flush_model()
+        uid, now = self.env.uid, fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO distribution_statement_line (%(columns)s, create_uid, create_date, write_uid, write_date)
+                SELECT *, %(uid)s, %(now)s, %(uid)s, %(now)s FROM unnest(%(arrays)s)
+                """,
+                columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+                arrays=SQL(", ").join(
+                    SQL(f"%s::{sql_type}[]", [row[i] for row in rows]) for i, sql_type in enumerate(types)
+                ),
+                uid=uid,
+                now=now,
+            )
+        )
+        self.env["distribution.statement.line"].invalidate_model()
+        self.invalidate_model(["line_ids"])
+
+    def _change_summary(self, previous, values, lines):
+        """What a new version changes against the previous one, in words."""
+        currency = previous.currency_id
+        old = {line.move_line_id.id: line for line in previous.line_ids}
+        new = {line["move_line_id"]: line for line in lines}
+        notes = []
+        for name, label in (("opening_balance", self.env._("Opening balance")),
+                            ("closing_balance", self.env._("Closing balance"))):
+            if not currency.is_zero(previous[name] - values[name]):
+                notes.append(self.env._("%(what)s: %(old)s → %(new)s", what=label,
+                                        old=currency.format(previous[name]), new=currency.format(values[name])))
+        for line_id in new.keys() - old.keys():
+            line = new[line_id]
+            notes.append(self.env._("Added %(ref)s of %(date)s: %(amount)s", ref=line["reference"],
+                                    date=line["date"], amount=currency.format(line["amount"])))
+        for line_id in old.keys() - new.keys():
+            line = old[line_id]
+            notes.append(self.env._("Removed %(ref)s of %(date)s: %(amount)s", ref=line.reference, date=line.date,
+                                    amount=currency.format(line.debit - line.credit)))
+        for line_id in old.keys() & new.keys():
+            before, after = old[line_id].debit - old[line_id].credit, new[line_id]["amount"]
+            if not currency.is_zero(before - after):
+                notes.append(self.env._("Changed %(ref)s: %(old)s → %(new)s", ref=new[line_id]["reference"],
+                                        old=currency.format(before), new=currency.format(after)))
+        return "\n".join(notes) or self.env._("Same entries; due dates or open amounts changed.")
+
+    # ------------------------------------------------------------------
+    # Outputs
+    # ------------------------------------------------------------------
+    def _xlsx_content(self, lines=None):
+        """The statement as an XLSX file (bytes); `lines` as collected, or the stored ones."""
+        self.ensure_one()
+        if lines is None:
+            lines = [
+                {"date": line.date, "reference": line.reference, "name": line.name,
+                 "document_type": line.document_type, "date_maturity": line.date_maturity,
+                 "debit": line.debit, "credit": line.credit, "cumulative": line.cumulative}
+                for line in self.line_ids
+            ]
+        types = dict(self.env["distribution.statement.line"]._fields["document_type"]._description_selection(self.env))
+        output = io.BytesIO()
+        book = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = book.add_worksheet(self.env._("Statement"))
+        bold = book.add_format({"bold": True})
+        digits = self.currency_id.decimal_places
+        money = book.add_format({"num_format": "#,##0." + "0" * digits if digits else "#,##0"})
+        money_bold = book.add_format({"bold": True, "num_format": "#,##0." + "0" * digits if digits else "#,##0"})
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
+        sheet.write(0, 0, self.company_id.name, bold)
+        sheet.write(1, 0, self.env._("Statement of Account"), bold)
+        sheet.write(1, 2, self.name)
+        sheet.write(2, 0, self.env._("Member"))
+        sheet.write(2, 2, self.partner_id.name)
+        sheet.write(3, 0, self.env._("Period"))
+        sheet.write_datetime(3, 2, fields.Datetime.to_datetime(self.date_from), day)
+        sheet.write_datetime(3, 3, fields.Datetime.to_datetime(self.date_to), day)
+        sheet.write(4, 0, self.env._("Currency"))
+        sheet.write(4, 2, self.currency_id.name)
+        headers = [self.env._("Date"), self.env._("Document"), self.env._("Description"), self.env._("Type"),
+                   self.env._("Due Date"), self.env._("Debit"), self.env._("Credit"), self.env._("Balance")]
+        row = 6
+        sheet.write_row(row, 0, headers, bold)
+        row += 1
+        sheet.write(row, 2, self.env._("Opening balance"), bold)
+        sheet.write_number(row, 7, self.opening_balance, money_bold)
+        for line in lines:
+            row += 1
+            sheet.write_datetime(row, 0, fields.Datetime.to_datetime(line["date"]), day)
+            sheet.write(row, 1, line["reference"])
+            sheet.write(row, 2, line["name"] or "")
+            sheet.write(row, 3, types.get(line["document_type"], ""))
+            if line["date_maturity"]:
+                sheet.write_datetime(row, 4, fields.Datetime.to_datetime(line["date_maturity"]), day)
+            sheet.write_number(row, 5, line["debit"], money)
+            sheet.write_number(row, 6, line["credit"], money)
+            sheet.write_number(row, 7, line["cumulative"], money)
+        row += 1
+        sheet.write(row, 2, self.env._("Closing balance"), bold)
+        sheet.write_number(row, 5, self.total_debit, money_bold)
+        sheet.write_number(row, 6, self.total_credit, money_bold)
+        sheet.write_number(row, 7, self.closing_balance, money_bold)
+        row += 1
+        sheet.write(row, 2, self.amount_in_words)
+        row += 2
+        sheet.write(row, 0, self.env._("Open amounts by age at the period end"), bold)
+        labels = [self._fields[name].get_description(self.env)["string"] for name, _days in AGING]
+        sheet.write_row(row + 1, 0, labels, bold)
+        for col, (name, _days) in enumerate(AGING):
+            sheet.write_number(row + 2, col, self[name], money)
+        sheet.set_column(0, 0, 12)
+        sheet.set_column(1, 1, 18)
+        sheet.set_column(2, 2, 36)
+        sheet.set_column(3, 7, 14)
+        book.close()
+        return output.getvalue()
+
+    def _attach_xlsx(self, lines_by_key=None):
+        """Store each statement's XLSX as an attachment (all created at once)."""
+        lines_by_key = lines_by_key or {}
+        vals_list = []
+        for statement in self:
+            lines = lines_by_key.get((statement.partner_id.id, statement.currency_id.id))
+            vals_list.append(
+                {
+                    "name": f"{statement.name.replace('/', '-')}.xlsx",
+                    "res_model": self._name,
+                    "res_id": statement.id,
+                    "raw": statement._xlsx_content(lines),
+                    "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                }
+            )
+        attachments = self.env["ir.attachment"].sudo().create(vals_list)
+        for statement, attachment in zip(self, attachments, strict=True):
+            statement.xlsx_attachment_id = attachment
+
+    def _pdf_content(self):
+        self.ensure_one()
+        return self.env["ir.actions.report"].sudo()._render_qweb_pdf(
+            "distribution_rebate.action_report_distribution_statement", self.ids
+        )[0]
+
+    def action_download_xlsx(self):
+        self.ensure_one()
+        if not self.xlsx_attachment_id:
+            self._attach_xlsx()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.xlsx_attachment_id.id}?download=true",
+            "target": "self",
+        }
+
+    def action_view_lines(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Entries of %s", self.name),
+            "res_model": "distribution.statement.line",
+            "view_mode": "list",
+            "domain": [("statement_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+    # ------------------------------------------------------------------
+    # Delivery and response
+    # ------------------------------------------------------------------
+    def action_send(self):
+        """Email each statement with its PDF and mark it sent (then it is immutable)."""
+        template = self.env.ref("distribution_rebate.mail_template_statement")
+        for statement in self:
+            if statement.state not in ("draft", "sent"):
+                raise UserError(self.env._("Statement %s was already answered.", statement.name))
+            statement.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        self.filtered(lambda s: s.state == "draft")._set_state("sent", sent_date=fields.Datetime.now())
+        return True
+
+    def _member_users_check(self):
+        """A portal user acts only on the statements of its own member."""
+        user = self.env.user
+        if user._is_internal() or self.env.su:
+            return
+        member = self.env["distribution.member"]._for_user()
+        if any(statement.member_id != member for statement in self):
+            raise AccessError(self.env._("This statement is not yours."))
+
+    def action_confirm(self):
+        self.check_access("read")
+        self._member_users_check()
+        for statement in self:
+            if statement.state not in ("sent", "resolved"):
+                raise UserError(self.env._("Only a sent or resolved statement can be confirmed."))
+        self.sudo()._set_state("confirmed", confirmed_date=fields.Datetime.now(), confirmed_by_id=self.env.user.id)
+        for statement in self.sudo():
+            statement.message_post(
+                body=self.env._("Statement confirmed by %s.", self.env.user.name), subtype_xmlid="mail.mt_note"
+            )
+            statement.activity_feedback(["distribution_rebate.mail_activity_statement_dispute"])
+        return True
+
+    def _dispute(self, lines, comment, attachments=None):
+        """The member disputes lines of the statement (or the whole of it when no line is given)."""
+        self.ensure_one()
+        self.check_access("read")
+        self._member_users_check()
+        if self.state not in ("sent", "resolved"):
+            raise UserError(self.env._("Only a sent statement can be disputed."))
+        if not (comment or "").strip():
+            raise UserError(self.env._("Say what is wrong: a comment is required."))
+        if lines and lines.statement_id != self:
+            raise AccessError(self.env._("These entries are not on this statement."))
+        statement = self.sudo()
+        dispute = self.env["distribution.statement.dispute"].sudo().create(
+            {
+                "statement_id": statement.id,
+                "line_ids": [fields.Command.set(lines.ids)],
+                "comment": comment,
+                "disputed_by_id": self.env.user.id,
+            }
+        )
+        if attachments:
+            for attachment in attachments:
+                attachment.sudo().write({"res_model": dispute._name, "res_id": dispute.id})
+            dispute.attachment_ids = attachments.sudo()
+        statement._set_state("disputed")
+        statement.message_post(
+            body=self.env._("Disputed by %(user)s: %(comment)s", user=self.env.user.name, comment=comment),
+            attachment_ids=attachments.ids if attachments else [],
+            subtype_xmlid="mail.mt_note",
+        )
+        statement.activity_schedule(
+            "distribution_rebate.mail_activity_statement_dispute",
+            user_id=(statement.responsible_id or statement.company_id.statement_user_id or self.env.ref("base.user_admin")).id,
+            note=comment,
+        )
+        return dispute
+
+    def action_issue_correction(self):
+        """Collect the period again and send the new version (when the figures changed)."""
+        new_versions = self.browse()
+        for statement in self:
+            if statement.state == "superseded":
+                raise UserError(self.env._("%s was already replaced.", statement.name))
+            result = self._generate(statement.member_id, statement.date_from, statement.date_to, statement.company_id,
+                                    run=statement.run_id)
+            version = (result["versions"] | result["new"]).filtered(
+                lambda s, st=statement: s.currency_id == st.currency_id and s.previous_id == st
+            )
+            if not version:
+                raise UserError(
+                    self.env._(
+                        "The figures of %s did not change: post the adjusting entry first, or answer the dispute "
+                        "with an explanation.", statement.name,
+                    )
+                )
+            new_versions |= version
+        new_versions.action_send()
+        return new_versions
+
+    @api.model
+    def _cron_remind(self):
+        """Remind the members of the statements neither confirmed nor disputed after N days."""
+        template = self.env.ref("distribution_rebate.mail_template_statement_reminder")
+        now = fields.Datetime.now()
+        for company in self.env["res.company"].search([]):
+            days = company.statement_reminder_days
+            if days <= 0:
+                continue
+            limit = now - timedelta(days=days)
+            statements = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "sent"),
+                    ("sent_date", "<=", limit),
+                    "|", ("last_reminder_date", "=", False), ("last_reminder_date", "<=", limit),
+                ]
+            )
+            for statement in statements:
+                statement.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+                statement.write({"reminder_count": statement.reminder_count + 1, "last_reminder_date": now})
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Statement %s", self.name).replace("/", "-")
+
+    def _portal_lines_disputed(self):
+        return self.dispute_ids.line_ids
+
+
+class DistributionStatementLine(models.Model):
+    _name = "distribution.statement.line"
+    _description = "Statement Entry"
+    _order = "statement_id, sequence, id"
+
+    statement_id = fields.Many2one("distribution.statement", required=True, ondelete="cascade", index=True)
+    member_id = fields.Many2one(related="statement_id.member_id")
+    state = fields.Selection(related="statement_id.state", string="Statement State")
+    currency_id = fields.Many2one(related="statement_id.currency_id")
+    company_currency_id = fields.Many2one(related="statement_id.company_currency_id")
+    sequence = fields.Integer()
+    move_line_id = fields.Many2one("account.move.line", string="Journal Item", index=True, ondelete="set null")
+    move_id = fields.Many2one("account.move", string="Entry", ondelete="set null")
+    date = fields.Date()
+    date_maturity = fields.Date(string="Due Date")
+    reference = fields.Char(string="Document")
+    name = fields.Char(string="Description")
+    document_type = fields.Selection(DOCUMENT_TYPES, string="Type")
+    debit = fields.Monetary()
+    credit = fields.Monetary()
+    cumulative = fields.Monetary(string="Balance")
+    amount_company = fields.Monetary(string="Amount (Company Currency)", currency_field="company_currency_id")
+    dispute_ids = fields.Many2many(
+        "distribution.statement.dispute", "distribution_statement_dispute_line_rel", "line_id", "dispute_id",
+        string="Disputes",
+    )
+    disputed = fields.Boolean(compute="_compute_disputed", search="_search_disputed")
+    dispute_comment = fields.Text(compute="_compute_disputed")
+
+    def _compute_disputed(self):
+        for line in self:
+            disputes = line.dispute_ids
+            line.disputed = bool(disputes)
+            line.dispute_comment = "\n".join(disputes.mapped("comment"))
+
+    def _search_disputed(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        positive = (operator == "=") == value
+        return [("dispute_ids", "!=" if positive else "=", False)]
+
+    def write(self, vals):
+        if any(line.statement_id.state != "draft" for line in self):
+            raise UserError(self.env._("The entries of a sent statement cannot be changed."))
+        return super().write(vals)
+
+    def unlink(self):
+        if any(line.statement_id.state != "draft" for line in self):
+            raise UserError(self.env._("The entries of a sent statement cannot be deleted."))
+        return super().unlink()
+
+    def action_open_entry(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+
+class DistributionStatementDispute(models.Model):
+    _name = "distribution.statement.dispute"
+    _description = "Statement Dispute"
+    _inherit = ["mail.thread"]
+    _order = "create_date desc, id desc"
+    _rec_name = "statement_id"
+
+    statement_id = fields.Many2one("distribution.statement", required=True, ondelete="cascade", index=True, readonly=True)
+    member_id = fields.Many2one(related="statement_id.member_id", store=True)
+    partner_id = fields.Many2one(related="statement_id.partner_id")
+    company_id = fields.Many2one(related="statement_id.company_id", store=True)
+    currency_id = fields.Many2one(related="statement_id.currency_id")
+    line_ids = fields.Many2many(
+        "distribution.statement.line", "distribution_statement_dispute_line_rel", "dispute_id", "line_id",
+        string="Disputed Entries", readonly=True,
+    )
+    move_line_ids = fields.Many2many("account.move.line", compute="_compute_move_line_ids", string="Journal Items")
+    disputed_amount = fields.Monetary(compute="_compute_move_line_ids")
+    comment = fields.Text(required=True, readonly=True)
+    attachment_ids = fields.Many2many("ir.attachment", string="Attachments", readonly=True)
+    disputed_by_id = fields.Many2one("res.users", readonly=True)
+    state = fields.Selection([("open", "Open"), ("resolved", "Resolved")], default="open", required=True, tracking=True)
+    resolution = fields.Selection(
+        [("explanation", "Explanation"), ("adjustment", "Adjusting entry"), ("correction", "Corrected statement")],
+        tracking=True,
+    )
+    answer = fields.Text(help="Shown to the member in the portal.")
+    adjustment_move_id = fields.Many2one("account.move", string="Adjusting Entry")
+    corrected_statement_id = fields.Many2one("distribution.statement", string="Corrected Statement", readonly=True)
+    resolved_by_id = fields.Many2one("res.users", readonly=True)
+    resolved_date = fields.Datetime(readonly=True)
+
+    @api.depends("line_ids")
+    def _compute_move_line_ids(self):
+        for dispute in self:
+            dispute.move_line_ids = dispute.line_ids.move_line_id
+            dispute.disputed_amount = sum(dispute.line_ids.mapped("debit")) - sum(dispute.line_ids.mapped("credit"))
+
+    def action_resolve(self):
+        """Answer the member: with an explanation, an adjusting entry, or a corrected statement."""
+        for dispute in self:
+            if dispute.state != "open":
+                raise UserError(self.env._("This dispute is already resolved."))
+            if not dispute.resolution:
+                raise UserError(self.env._("Choose how the dispute is resolved."))
+            if not (dispute.answer or "").strip():
+                raise UserError(self.env._("Write the answer the member will read."))
+            if dispute.resolution == "adjustment" and (
+                not dispute.adjustment_move_id or dispute.adjustment_move_id.state != "posted"
+            ):
+                raise UserError(self.env._("Choose the posted adjusting entry."))
+            statement = dispute.statement_id
+            values = {"state": "resolved", "resolved_by_id": self.env.user.id, "resolved_date": fields.Datetime.now()}
+            if dispute.resolution == "correction":
+                values["corrected_statement_id"] = statement.action_issue_correction().id
+            dispute.write(values)
+            if statement.state == "disputed" and not statement.dispute_ids.filtered(lambda d: d.state == "open"):
+                statement._set_state("resolved")
+            statement.activity_feedback(["distribution_rebate.mail_activity_statement_dispute"])
+            statement.message_post(
+                body=self.env._("Your dispute was answered: %s", dispute.answer),
+                partner_ids=statement.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def action_open(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_open_statement(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "distribution.statement",
+            "res_id": self.statement_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+
+class ResCompanyStatement(models.Model):
+    _inherit = "res.company"
+
+    statement_reminder_days = fields.Integer(
+        string="Statement Reminder (days)", default=7,
+        help="Remind the member of a statement neither confirmed nor disputed after this many days (0: never).",
+    )
+    statement_user_id = fields.Many2one(
+        "res.users", string="Statement Accountant", help="Handles the disputes of statements without a responsible."
+    )
+
+
+class ResConfigSettingsStatement(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    statement_reminder_days = fields.Integer(related="company_id.statement_reminder_days", readonly=False)
+    statement_user_id = fields.Many2one(related="company_id.statement_user_id", readonly=False)
