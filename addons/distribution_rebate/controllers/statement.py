@@ -23,6 +23,11 @@ class StatementPortal(RebatePortal):
         except (AccessError, MissingError):
             raise request.not_found() from None
 
+    def _own_statement(self, statement_id):
+        """The statement as the logged-in user (not as superuser: who confirms or disputes is recorded)."""
+        self._statement(statement_id)
+        return request.env["distribution.statement"].browse(statement_id)
+
     @http.route(["/my/statements"], type="http", auth="user", website=True)
     def portal_my_statements(self, **kwargs):
         # record rules keep a member to its own statements, once sent
@@ -49,7 +54,7 @@ class StatementPortal(RebatePortal):
 
     @http.route(["/my/statements/<int:statement_id>/confirm"], type="http", auth="user", methods=["POST"], website=True)
     def portal_statement_confirm(self, statement_id, **kwargs):
-        statement = self._statement(statement_id)
+        statement = self._own_statement(statement_id)
         try:
             statement.action_confirm()
         except UserError as e:
@@ -58,7 +63,7 @@ class StatementPortal(RebatePortal):
 
     @http.route(["/my/statements/<int:statement_id>/dispute"], type="http", auth="user", methods=["POST"], website=True)
     def portal_statement_dispute(self, statement_id, comment=None, **kwargs):
-        statement = self._statement(statement_id)
+        statement = self._own_statement(statement_id)
         line_ids = [int(value) for value in request.httprequest.form.getlist("line_ids") if value.isdigit()]
         lines = request.env["distribution.statement.line"].browse(line_ids).exists()
         attachments = request.env["ir.attachment"]

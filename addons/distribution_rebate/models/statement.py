@@ -71,9 +71,13 @@ class DistributionStatementRun(models.Model):
     date_from = fields.Date(
         string="Period Start",
         required=True,
+        default=lambda self: (fields.Date.context_today(self).replace(day=1) - timedelta(days=1)).replace(day=1),
+    )
+    date_to = fields.Date(
+        string="Period End",
+        required=True,
         default=lambda self: fields.Date.context_today(self).replace(day=1) - timedelta(days=1),
     )
-    date_to = fields.Date(string="Period End", required=True, default=lambda self: fields.Date.context_today(self).replace(day=1) - timedelta(days=1))
     scope = fields.Selection(
         [("all", "All members"), ("tier", "A channel tier"), ("territory", "A sales territory"), ("members", "Chosen members")],
         default="all",

@@ -200,7 +200,7 @@ class TestStatements(RebateCommon):
         statement.responsible_id = self.accountant
         statement.action_send()
         hz = self.users["dl_hz"]
-        line = statement.line_ids.filtered(lambda l: l.move_id == invoice)
+        line = statement.line_ids.filtered(lambda entry: entry.move_id == invoice)
         # a member cannot confirm or dispute somebody else's statement
         with self.assertRaises(AccessError):
             statement.with_user(self.users["dl_nj"])._dispute(line, "not mine")
