@@ -9,6 +9,14 @@ class ResCompany(models.Model):
     )
     rebate_expense_account_id = fields.Many2one("account.account")
     rebate_accrual_account_id = fields.Many2one("account.account", string="Accrued Rebate Account")
+    statement_reminder_days = fields.Integer(
+        string="Statement Reminder (days)",
+        default=7,
+        help="Remind the member of a statement neither confirmed nor disputed after this many days (0: never).",
+    )
+    statement_user_id = fields.Many2one(
+        "res.users", string="Statement Accountant", help="Handles the disputes of statements without a responsible."
+    )
 
 
 class ResConfigSettings(models.TransientModel):
@@ -17,6 +25,8 @@ class ResConfigSettings(models.TransientModel):
     rebate_journal_id = fields.Many2one(related="company_id.rebate_journal_id", readonly=False)
     rebate_expense_account_id = fields.Many2one(related="company_id.rebate_expense_account_id", readonly=False)
     rebate_accrual_account_id = fields.Many2one(related="company_id.rebate_accrual_account_id", readonly=False)
+    statement_reminder_days = fields.Integer(related="company_id.statement_reminder_days", readonly=False)
+    statement_user_id = fields.Many2one(related="company_id.statement_user_id", readonly=False)
 
 
 class TierDefinition(models.Model):

@@ -269,9 +269,10 @@ class DistributionStatement(models.Model):
             )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for statement in self:
             statement.access_url = f"/my/statements/{statement.id}"
+        return result
 
     def _compute_ledger_now(self):
         """The ledger as it stands now, for all the statements at once (one grouped read per period end)."""
@@ -312,10 +313,10 @@ class DistributionStatement(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
         if any(s.state != "draft" for s in self):
             raise UserError(self.env._("A statement that was sent cannot be deleted."))
-        return super().unlink()
 
     def _set_state(self, state, **extra):
         return self.with_context(dms_statement_state=STATE_KEY).write(dict(extra, state=state))
@@ -483,9 +484,9 @@ class DistributionStatement(models.Model):
         partners = self.env["res.partner"].browse(list(partner_member))
         data = self._collect(partners, date_from, date_to, company)
         # a member with nothing at all still gets a statement in the company currency (balance 0)
-        for partner_id in partner_member:
-            if not any(key[0] == partner_id for key in data):
-                data[partner_id, company.currency_id.id]
+        with_entries = {key[0] for key in data}
+        for partner_id in set(partner_member) - with_entries:
+            data[partner_id, company.currency_id.id] = {"opening": 0.0, "opening_company": 0.0, "lines": [], "aging": {}}
         existing = {
             (s.partner_id.id, s.currency_id.id): s
             for s in self.search(
@@ -857,9 +858,6 @@ class DistributionStatement(models.Model):
         self.ensure_one()
         return self.env._("Statement %s", self.name).replace("/", "-")
 
-    def _portal_lines_disputed(self):
-        return self.dispute_ids.line_ids
-
 
 class DistributionStatementLine(models.Model):
     _name = "distribution.statement.line"
@@ -907,10 +905,10 @@ class DistributionStatementLine(models.Model):
             raise UserError(self.env._("The entries of a sent statement cannot be changed."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
         if any(line.statement_id.state != "draft" for line in self):
             raise UserError(self.env._("The entries of a sent statement cannot be deleted."))
-        return super().unlink()
 
     def action_open_entry(self):
         self.ensure_one()
@@ -942,7 +940,7 @@ class DistributionStatementDispute(models.Model):
     move_line_ids = fields.Many2many("account.move.line", compute="_compute_move_line_ids", string="Journal Items")
     disputed_amount = fields.Monetary(compute="_compute_move_line_ids")
     comment = fields.Text(required=True, readonly=True)
-    attachment_ids = fields.Many2many("ir.attachment", string="Attachments", readonly=True)
+    attachment_ids = fields.Many2many("ir.attachment", readonly=True)
     disputed_by_id = fields.Many2one("res.users", readonly=True)
     state = fields.Selection([("open", "Open"), ("resolved", "Resolved")], default="open", required=True, tracking=True)
     resolution = fields.Selection(
@@ -951,7 +949,7 @@ class DistributionStatementDispute(models.Model):
     )
     answer = fields.Text(help="Shown to the member in the portal.")
     adjustment_move_id = fields.Many2one("account.move", string="Adjusting Entry")
-    corrected_statement_id = fields.Many2one("distribution.statement", string="Corrected Statement", readonly=True)
+    corrected_statement_id = fields.Many2one("distribution.statement", readonly=True)
     resolved_by_id = fields.Many2one("res.users", readonly=True)
     resolved_date = fields.Datetime(readonly=True)
 
@@ -1008,22 +1006,3 @@ class DistributionStatementDispute(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
-
-
-class ResCompanyStatement(models.Model):
-    _inherit = "res.company"
-
-    statement_reminder_days = fields.Integer(
-        string="Statement Reminder (days)", default=7,
-        help="Remind the member of a statement neither confirmed nor disputed after this many days (0: never).",
-    )
-    statement_user_id = fields.Many2one(
-        "res.users", string="Statement Accountant", help="Handles the disputes of statements without a responsible."
-    )
-
-
-class ResConfigSettingsStatement(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    statement_reminder_days = fields.Integer(related="company_id.statement_reminder_days", readonly=False)
-    statement_user_id = fields.Many2one(related="company_id.statement_user_id", readonly=False)
