@@ -138,11 +138,13 @@ class DistributionRebateComputation(models.Model):
         return scopes
 
     @api.model
-    def _basis_totals(self, requests, products):
+    def _basis_totals(self, requests, products, bases=("amount", "qty")):
         """The basis of many (member, period, product filter) in a single scan of the invoice lines.
 
         `requests`: [(key, agreement id, member id, date_from, date_to)]; `products`: {agreement id:
-        product ids or None for every product}. Returns {key: (amount, quantity, line count)}.
+        product ids or None for every product}; `bases`: the sums needed (an amount basis does not
+        need the quantities, nor the reverse: those are returned as 0). Returns {key: (amount,
+        quantity, line count)}.
 
         The lines are summed once per member, date bucket and product filter: the bucket is the
         coarsest of year / quarter / month / day on which every requested period starts and ends, and
@@ -178,8 +180,7 @@ class DistributionRebateComputation(models.Model):
             SQL(
                 """
                 SELECT m.channel_member_id, %(bucket_and_columns)s,
-                       SUM(aml.balance)::text,
-                       SUM(CASE WHEN m.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END)::text,
+                       %(amount)s, %(quantity)s,
                        COUNT(*)
                   FROM account_move_line aml
                   JOIN account_move m ON m.id = aml.move_id
@@ -191,6 +192,10 @@ class DistributionRebateComputation(models.Model):
               ORDER BY 1, 2
                 """,
                 bucket_and_columns=SQL(", ").join([bucket, *columns]),
+                amount=SQL("SUM(aml.balance)::text") if "amount" in bases else SQL("NULL"),
+                quantity=SQL(
+                    "SUM(CASE WHEN m.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END)::text"
+                ) if "qty" in bases else SQL("NULL"),
                 date_from=min(request[3] for request in requests),
                 date_to=max(request[4] for request in requests),
                 member_ids=member_ids,
@@ -262,7 +267,9 @@ class DistributionRebateComputation(models.Model):
             for scope in scopes
             if plans[scope[0]]["needs_last_year"]
         ]
-        totals = self._basis_totals(requests, agreements._product_ids_by_agreement())
+        totals = self._basis_totals(
+            requests, agreements._product_ids_by_agreement(), bases={plan["basis"] for plan in plans.values()}
+        )
         timings["basis"] = time.perf_counter() - started - sum(timings.values())
         overdue = self._overdue_rows(agreements, scopes)
         timings["overdue"] = time.perf_counter() - started - sum(timings.values())

@@ -1,0 +1,24 @@
+{
+    "name": "Channel Distribution (DMS) – Member Distribution",
+    "summary": "Promoters with referral links and QR codes, two-level commissions on goods only, frozen through "
+    "the return window, withdrawals through the approval engine",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "DMS contributors",
+    "website": "https://example.com/dms",
+    "depends": ["distribution_core", "account", "portal", "auth_signup"],
+    "data": [
+        "security/distribution_commission_security.xml",
+        "security/ir.model.access.csv",
+        "data/distribution_commission_data.xml",
+        "views/distribution_commission_views.xml",
+        "views/portal_templates.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "distribution_commission/static/src/tours/*.js",
+        ],
+    },
+    "installable": True,
+}

@@ -1,0 +1,3 @@
+from . import promoter
+from . import commission
+from . import withdrawal

@@ -1,0 +1,273 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+STATES = [("frozen", "Frozen"), ("available", "Available"), ("withdrawn", "Withdrawn"), ("reversed", "Reversed")]
+
+
+class DistributionCommissionRule(models.Model):
+    _name = "distribution.commission.rule"
+    _description = "Commission Rate"
+    _order = "level, product_id, categ_id, date_from desc, id"
+
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    active = fields.Boolean(default=True)
+    level = fields.Selection([("1", "Level 1: the promoter"), ("2", "Level 2: who recruited him")], default="1",
+                             required=True)
+    categ_id = fields.Many2one("product.category", string="Product Category", help="Empty: every category.")
+    product_id = fields.Many2one("product.product", string="Product", help="Overrides the category's rate.")
+    rate = fields.Float(string="Rate (%)", required=True, digits=(16, 2))
+    date_from = fields.Date(string="Valid from")
+    date_to = fields.Date(string="Valid until")
+
+    @api.constrains("rate", "date_from", "date_to")
+    def _check_rate(self):
+        for rule in self:
+            if not 0 < rule.rate <= 50:
+                raise ValidationError(self.env._("A commission rate is between 0 and 50%."))
+            if rule.date_from and rule.date_to and rule.date_to < rule.date_from:
+                raise ValidationError(self.env._("The rate must end after it starts."))
+
+    @api.depends("level", "categ_id", "product_id", "rate")
+    def _compute_display_name(self):
+        for rule in self:
+            target = rule.product_id.display_name or rule.categ_id.display_name or self.env._("All products")
+            rule.display_name = f"L{rule.level} {target}: {rule.rate}%"
+
+    @api.model
+    def _rates(self, company, day):
+        """{(level, "product" | "categ" | "all", id): rate} valid on `day`, read once per run."""
+        rules = self.search(
+            [
+                ("company_id", "=", company.id),
+                "|", ("date_from", "=", False), ("date_from", "<=", day),
+                "|", ("date_to", "=", False), ("date_to", ">=", day),
+            ]
+        )
+        rates = {}
+        for rule in rules:
+            if rule.product_id:
+                rates[rule.level, "product", rule.product_id.id] = rule.rate
+            elif rule.categ_id:
+                rates[rule.level, "categ", rule.categ_id.id] = rule.rate
+            else:
+                rates[rule.level, "all", 0] = rule.rate
+        return rates
+
+    @api.model
+    def _rate(self, rates, level, product):
+        """The product's rate, else its category's (the nearest parent), else the general one."""
+        if (level, "product", product.id) in rates:
+            return rates[level, "product", product.id]
+        for categ_id in reversed([int(i) for i in (product.categ_id.parent_path or "").split("/") if i]):
+            if (level, "categ", categ_id) in rates:
+                return rates[level, "categ", categ_id]
+        return rates.get((level, "all", 0), 0.0)
+
+
+class DistributionCommission(models.Model):
+    """One commission of one promoter on one invoiced sale line: frozen until the return window
+    is over, then available, then withdrawn. Refunds reverse (before release) or claw back."""
+
+    _name = "distribution.commission"
+    _description = "Commission"
+    _order = "date desc, id desc"
+
+    promoter_id = fields.Many2one("distribution.promoter", required=True, index=True, ondelete="restrict")
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    level = fields.Selection([("1", "Level 1"), ("2", "Level 2")], required=True)
+    kind = fields.Selection(
+        [("commission", "Commission"), ("reversal", "Reversed before release"), ("clawback", "Clawed back")],
+        default="commission", required=True,
+    )
+    state = fields.Selection(STATES, default="frozen", required=True, index=True)
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    customer_id = fields.Many2one("res.partner", string="Customer", index=True)
+    sale_line_id = fields.Many2one("sale.order.line", index=True, ondelete="set null")
+    order_id = fields.Many2one(related="sale_line_id.order_id", store=True, string="Order")
+    invoice_line_id = fields.Many2one("account.move.line", string="Invoice Line", ondelete="set null")
+    product_id = fields.Many2one("product.product")
+    categ_id = fields.Many2one(related="product_id.categ_id", store=True, string="Product Category")
+    quantity = fields.Float(digits="Product Unit")
+    base_amount = fields.Monetary(string="Base", help="The line's net amount (company currency).")
+    rate = fields.Float(string="Rate (%)", digits=(16, 2))
+    amount = fields.Monetary()
+    release_date = fields.Date(help="Available from this day: the delivery plus the return window.")
+    origin_id = fields.Many2one("distribution.commission", string="Reverses", index="btree_not_null")
+    withdrawal_id = fields.Many2one("distribution.commission.withdrawal", index="btree_not_null", ondelete="restrict")
+
+    # ------------------------------------------------------------------
+    # Earning: when the invoice is paid
+    # ------------------------------------------------------------------
+    @api.model
+    def _create_for_invoices(self, invoices):
+        """The commissions of the paid customer invoices' goods, for the customer's promoter
+        (level 1) and the promoter who recruited him (level 2, if the company pays two levels)."""
+        self = self.sudo()  # commissions are written by the system, whoever pays the invoice
+        invoices = invoices.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
+        lines = invoices.invoice_line_ids.filtered(
+            lambda l: l.display_type == "product" and l.product_id and l.product_id.type != "service"
+            and l.sale_line_ids
+        )
+        if not lines:
+            return self.browse()
+        done = set(self.search([("invoice_line_id", "in", lines.ids), ("kind", "=", "commission")]).mapped(
+            lambda c: (c.invoice_line_id.id, c.level)
+        ))
+        rates_by_company = {}
+        vals_list = []
+        for line in lines:
+            order = line.sale_line_ids[:1].order_id
+            promoter = order.promoter_id
+            if not promoter:
+                continue
+            company = line.company_id
+            if company not in rates_by_company:
+                rates_by_company[company] = self.env["distribution.commission.rule"].sudo()._rates(
+                    company, line.move_id.invoice_date
+                )
+            rates = rates_by_company[company]
+            earners = [("1", promoter)]
+            if company.commission_levels == "2" and promoter.parent_id:
+                earners.append(("2", promoter.parent_id))  # and never further up
+            for level, earner in earners:
+                if (line.id, level) in done or earner.state != "active":
+                    continue
+                rate = self.env["distribution.commission.rule"]._rate(rates, level, line.product_id)
+                if not rate:
+                    continue
+                base = -line.balance
+                vals_list.append(
+                    {
+                        "promoter_id": earner.id,
+                        "company_id": company.id,
+                        "level": level,
+                        "date": line.move_id.invoice_date,
+                        "customer_id": line.move_id.commercial_partner_id.id,
+                        "sale_line_id": line.sale_line_ids[:1].id,
+                        "invoice_line_id": line.id,
+                        "product_id": line.product_id.id,
+                        "quantity": line.quantity,
+                        "base_amount": base,
+                        "rate": rate,
+                        "amount": company.currency_id.round(base * rate / 100.0),
+                    }
+                )
+        commissions = self.sudo().create(vals_list)
+        commissions._schedule_release()
+        return commissions
+
+    def _schedule_release(self):
+        """Release date = the delivery of the order's goods + the return window (unknown until delivered)."""
+        for commission in self.filtered(lambda c: c.state == "frozen" and c.kind != "reversal"):
+            order = commission.order_id
+            pickings = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+            if order.delivery_status != "full" or not pickings:
+                continue
+            delivered = max(pickings.filtered(lambda p: p.state == "done").mapped("date_done")).date()
+            commission.release_date = delivered + timedelta(days=commission.company_id.commission_return_days)
+
+    @api.model
+    def _cron_release(self):
+        """Frozen commissions whose return window is over become available."""
+        frozen = self.sudo().search([("state", "=", "frozen")])
+        frozen.filtered(lambda c: not c.release_date)._schedule_release()
+        today = fields.Date.context_today(self)
+        frozen.filtered(lambda c: c.release_date and c.release_date <= today).write({"state": "available"})
+
+    # ------------------------------------------------------------------
+    # Refunds
+    # ------------------------------------------------------------------
+    @api.model
+    def _reverse_for_refunds(self, refunds):
+        """A credit note on commissioned goods: before release the refunded part is reversed (it
+        will never be available), after release it is clawed back from the available balance."""
+        self = self.sudo()
+        lines = refunds.filtered(lambda m: m.move_type == "out_refund" and m.state == "posted").invoice_line_ids
+        lines = lines.filtered(lambda l: l.sale_line_ids and l.product_id)
+        if not lines:
+            return self.browse()
+        commissions = self.search(
+            [("sale_line_id", "in", lines.sale_line_ids.ids), ("kind", "=", "commission")], order="id"
+        )
+        by_sale_line = defaultdict(lambda: self.browse())
+        for commission in commissions:
+            by_sale_line[commission.sale_line_id] |= commission
+        vals_list = []
+        for line in lines:
+            for commission in by_sale_line.get(line.sale_line_ids[:1], []):
+                if not commission.quantity or commission.state == "reversed":
+                    continue
+                share = min(line.quantity / commission.quantity, 1.0)
+                amount = commission.currency_id.round(commission.amount * share)
+                if not amount:
+                    continue
+                values = {
+                    "promoter_id": commission.promoter_id.id,
+                    "company_id": commission.company_id.id,
+                    "level": commission.level,
+                    "customer_id": commission.customer_id.id,
+                    "sale_line_id": commission.sale_line_id.id,
+                    "invoice_line_id": line.id,
+                    "product_id": commission.product_id.id,
+                    "quantity": -line.quantity,
+                    "base_amount": line.balance,
+                    "rate": commission.rate,
+                    "origin_id": commission.id,
+                    "date": line.move_id.invoice_date,
+                }
+                if commission.state == "frozen":
+                    # the refunded part leaves the frozen commission: it is reversed, never paid
+                    commission.write({"amount": commission.amount - amount,
+                                      "state": "reversed" if commission.amount == amount else "frozen"})
+                    vals_list.append(dict(values, kind="reversal", state="reversed", amount=amount))
+                else:
+                    vals_list.append(dict(values, kind="clawback", state="available", amount=-amount))
+        return self.sudo().create(vals_list)
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    promoter_id = fields.Many2one(
+        "distribution.promoter", string="Promoter", compute="_compute_promoter_id", store=True, readonly=False,
+        precompute=True, index="btree_not_null", help="Earns the commission on this order's goods once it is paid.",
+    )
+
+    @api.depends("partner_id")
+    def _compute_promoter_id(self):
+        for order in self:
+            if order.state in ("draft", "sent") or not order.promoter_id:
+                order.promoter_id = order.partner_id.commercial_partner_id.referrer_id or order.partner_id.referrer_id
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _invoice_paid_hook(self):
+        result = super()._invoice_paid_hook()
+        self.env["distribution.commission"]._create_for_invoices(self)
+        return result
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        refunds = posted.filtered(lambda m: m.move_type == "out_refund")
+        if refunds:
+            self.env["distribution.commission"]._reverse_for_refunds(refunds)
+        return posted
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    def _action_done(self):
+        result = super()._action_done()
+        orders = self.sale_id.filtered("promoter_id")
+        if orders:
+            self.env["distribution.commission"].sudo().search(
+                [("order_id", "in", orders.ids), ("state", "=", "frozen"), ("release_date", "=", False)]
+            )._schedule_release()
+        return result

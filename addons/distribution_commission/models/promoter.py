@@ -1,0 +1,200 @@
+import secrets
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# referral codes: no 0/O, 1/I/L to be read aloud or typed from a poster
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class DistributionPromoter(models.Model):
+    """A contact who shares a referral link and earns a commission on the goods the people he
+    brought in buy (level 1), and on those of the promoters he recruited (level 2, never deeper)."""
+
+    _name = "distribution.promoter"
+    _description = "Promoter"
+    _inherit = ["mail.thread"]
+    _order = "name"
+
+    name = fields.Char(related="partner_id.name", store=True)
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="restrict", index=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    code = fields.Char(
+        string="Referral Code", required=True, copy=False, index=True, readonly=True,
+        default=lambda self: self._new_code(),
+    )
+    parent_id = fields.Many2one(
+        "distribution.promoter", string="Recruited by", index=True, tracking=True,
+        help="Earns the level-2 commission on this promoter's customers.",
+    )
+    child_ids = fields.One2many("distribution.promoter", "parent_id", string="Recruited Promoters")
+    state = fields.Selection(
+        [("active", "Active"), ("suspended", "Suspended")], default="active", required=True, tracking=True
+    )
+    referral_url = fields.Char(compute="_compute_referral_url")
+    customer_ids = fields.One2many("res.partner", "referrer_id", string="Referred Customers")
+    customer_count = fields.Integer(compute="_compute_customer_count")
+    payout_method = fields.Selection(
+        [("bank", "Bank transfer"), ("alipay", "Alipay"), ("wechat", "WeChat Pay")], default="bank", tracking=True
+    )
+    bank_account = fields.Char(string="Bank Account", help="Bank, branch and account number.")
+    alipay_account = fields.Char(string="Alipay Account")
+    wechat_account = fields.Char(string="WeChat Account")
+    withholding_rate = fields.Float(
+        string="Withholding Tax (%)", help="Withheld from each withdrawal and owed to the tax office."
+    )
+    commission_ids = fields.One2many("distribution.commission", "promoter_id", string="Commissions")
+    withdrawal_ids = fields.One2many("distribution.commission.withdrawal", "promoter_id", string="Withdrawals")
+    amount_frozen = fields.Monetary(string="Frozen", compute="_compute_balances")
+    amount_available = fields.Monetary(string="Available", compute="_compute_balances")
+    amount_withdrawn = fields.Monetary(string="Withdrawn", compute="_compute_balances")
+    amount_reversed = fields.Monetary(string="Reversed", compute="_compute_balances")
+    amount_requested = fields.Monetary(
+        string="Requested", compute="_compute_balances", help="In withdrawal requests not paid yet."
+    )
+    amount_withdrawable = fields.Monetary(
+        string="Withdrawable", compute="_compute_balances", help="Available minus the open withdrawal requests."
+    )
+
+    _code_unique = models.Constraint("UNIQUE(code)", "Referral codes are unique.")
+    _partner_unique = models.Constraint("UNIQUE(partner_id, company_id)", "This contact is already a promoter.")
+
+    @api.model
+    def _new_code(self):
+        return "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
+
+    def _compute_referral_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for promoter in self:
+            promoter.referral_url = f"{base}/r/{promoter.code}" if promoter.code else False
+
+    def _compute_customer_count(self):
+        counts = dict(self.env["res.partner"]._read_group([("referrer_id", "in", self.ids)], ["referrer_id"], ["__count"]))
+        for promoter in self:
+            promoter.customer_count = counts.get(promoter, 0)
+
+    def _compute_balances(self):
+        """The balances of all the promoters in two grouped reads."""
+        Commission = self.env["distribution.commission"].sudo()
+        sums = {
+            (promoter.id, state, kind): amount
+            for promoter, state, kind, amount in Commission._read_group(
+                [("promoter_id", "in", self.ids)], ["promoter_id", "state", "kind"], ["amount:sum"]
+            )
+        }
+        requested = dict(
+            self.env["distribution.commission.withdrawal"].sudo()._read_group(
+                [("promoter_id", "in", self.ids), ("state", "in", ("submitted", "approved"))],
+                ["promoter_id"],
+                ["amount:sum"],
+            )
+        )
+        for promoter in self:
+            def total(state, kind=None, promoter_id=promoter.id):
+                return sum(amount for (p, s, k), amount in sums.items() if p == promoter_id and s == state
+                           and (kind is None or k == kind))
+
+            promoter.amount_frozen = total("frozen")
+            promoter.amount_available = total("available")
+            promoter.amount_withdrawn = total("withdrawn")
+            # reversed before release (the refunded part) and clawed back after it
+            promoter.amount_reversed = total("reversed") - total("available", "clawback") - total("withdrawn", "clawback")
+            promoter.amount_requested = requested.get(promoter, 0.0)
+            promoter.amount_withdrawable = promoter.currency_id.round(
+                promoter.amount_available - promoter.amount_requested
+            )
+
+    @api.constrains("parent_id")
+    def _check_parent(self):
+        for promoter in self:
+            if promoter.parent_id == promoter or promoter._has_cycle():
+                raise ValidationError(self.env._("A promoter cannot recruit himself, even indirectly."))
+
+    def action_view_commissions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("distribution_commission.distribution_commission_action")
+        action["domain"] = [("promoter_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def action_view_customers(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Referred Customers"),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "domain": [("referrer_id", "=", self.id)],
+        }
+
+    @api.model
+    def _for_user(self, user=None):
+        """The promoter of the (portal) user, or an empty recordset."""
+        user = user or self.env.user
+        return self.sudo().search(
+            [("partner_id", "in", (user.partner_id | user.partner_id.commercial_partner_id).ids)], limit=1
+        ).with_env(self.env)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    referrer_id = fields.Many2one(
+        "distribution.promoter", string="Referred by", index="btree_not_null", copy=False, tracking=True,
+        help="The promoter who brought this customer in (the first one wins).",
+    )
+    referral_date = fields.Datetime(copy=False)
+
+    def _attach_referrer(self, promoter, clicked_at=None):
+        """First touch wins: attach the customers without a promoter, if the click is recent enough."""
+        promoter = promoter.sudo()
+        if not promoter or promoter.state != "active":
+            return self.browse()
+        now = fields.Datetime.now()
+        window = promoter.company_id.referral_window_days
+        if clicked_at and window and clicked_at < now - timedelta(days=window):
+            return self.browse()
+        customers = self.sudo().filtered(
+            lambda p: not p.referrer_id and p != promoter.partner_id and p.commercial_partner_id != promoter.partner_id
+        )
+        customers.write({"referrer_id": promoter.id, "referral_date": now})
+        return customers
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    referral_window_days = fields.Integer(
+        string="Attribution Window (days)", default=30,
+        help="A customer is attached to a promoter if he signs up or orders within this many days of the click.",
+    )
+    commission_levels = fields.Selection(
+        [("1", "1 level (the promoter)"), ("2", "2 levels (and who recruited him)")], default="2", required=True,
+        string="Commission Levels",
+    )
+    commission_return_days = fields.Integer(
+        string="Return Window (days)", default=7,
+        help="A commission is frozen until this many days after the delivery, then available.",
+    )
+    commission_min_withdrawal = fields.Monetary(string="Minimum Withdrawal", default=100.0)
+    commission_expense_account_id = fields.Many2one("account.account", string="Commission Expense Account")
+    commission_withholding_account_id = fields.Many2one("account.account", string="Withholding Tax Account")
+    commission_journal_id = fields.Many2one(
+        "account.journal", string="Commission Journal", domain="[('type', '=', 'purchase')]"
+    )
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    referral_window_days = fields.Integer(related="company_id.referral_window_days", readonly=False)
+    commission_levels = fields.Selection(related="company_id.commission_levels", readonly=False)
+    commission_return_days = fields.Integer(related="company_id.commission_return_days", readonly=False)
+    commission_min_withdrawal = fields.Monetary(related="company_id.commission_min_withdrawal", readonly=False)
+    commission_expense_account_id = fields.Many2one(related="company_id.commission_expense_account_id", readonly=False)
+    commission_withholding_account_id = fields.Many2one(
+        related="company_id.commission_withholding_account_id", readonly=False
+    )
+    commission_journal_id = fields.Many2one(related="company_id.commission_journal_id", readonly=False)

@@ -1,0 +1,288 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from odoo.addons.distribution_core.tests.common import DistributionCommon
+
+from ..models.withdrawal import WITHDRAWAL_LOCK
+
+
+class CommissionCommon(DistributionCommon):
+    """Three promoters in a line (recruiter ← promoter ← sub-promoter) and a referred customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["tier.definition"].search([]).active = False
+        company = cls.env.company
+        cls.expense = cls.env["account.account"].create(
+            {"name": "Commissions", "code": "660100", "account_type": "expense"}
+        )
+        cls.withholding = cls.env["account.account"].create(
+            {"name": "Withholding tax payable", "code": "222101", "account_type": "liability_current"}
+        )
+        company.write(
+            {
+                "commission_expense_account_id": cls.expense.id,
+                "commission_withholding_account_id": cls.withholding.id,
+                "commission_return_days": 7,
+                "commission_min_withdrawal": 10.0,
+                "referral_window_days": 30,
+            }
+        )
+        cls.goods = cls.env["product.category"].create({"name": "Goods (commission test)"})
+        cls.product_a.write({"categ_id": cls.goods.id, "taxes_id": [Command.clear()]})
+        cls.special = cls._create_product(name="special", lst_price=500.0, categ_id=cls.goods.id, taxes_id=[])
+        cls.service = cls._create_product(name="installation", type="service", lst_price=300.0, taxes_id=[])
+        Rule = cls.env["distribution.commission.rule"]
+        Rule.create(
+            [
+                {"level": "1", "categ_id": cls.goods.id, "rate": 10.0},
+                {"level": "1", "product_id": cls.special.id, "rate": 20.0},
+                {"level": "2", "rate": 3.0},
+            ]
+        )
+        Promoter = cls.env["distribution.promoter"]
+
+        def person(name):
+            partner = cls.env["res.partner"].create({"name": name, "email": f"{name.lower()}@example.com"})
+            return partner
+
+        cls.top = Promoter.create({"partner_id": person("Recruiter").id, "bank_account": "ICBC 6222 0000 0001"})
+        cls.mid = Promoter.create(
+            {"partner_id": person("Promoter").id, "parent_id": cls.top.id, "bank_account": "ICBC 6222 0000 0002",
+             "withholding_rate": 10.0}
+        )
+        cls.low = Promoter.create({"partner_id": person("Subpromoter").id, "parent_id": cls.mid.id})
+        cls.customer = cls.env["res.partner"].create({"name": "Li Lei", "email": "lilei@example.com"})
+        cls.mid_user = cls.env["res.users"].create(
+            {"name": "Promoter", "login": "promoter_mid", "password": "promoter_mid", "partner_id": cls.mid.partner_id.id,
+             "group_ids": [Command.set([cls.env.ref("base.group_portal").id])]}
+        )
+        cls.low_user = cls.env["res.users"].create(
+            {"name": "Subpromoter", "login": "promoter_low", "password": "promoter_low",
+             "partner_id": cls.low.partner_id.id, "group_ids": [Command.set([cls.env.ref("base.group_portal").id])]}
+        )
+
+    def _sell(self, customer, lines, deliver=True, pay=True):
+        """A confirmed sale order, delivered, invoiced and paid: [(product, qty, price)]."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [
+                    Command.create({"product_id": p.id, "product_uom_qty": q, "price_unit": u, "tax_ids": []})
+                    for p, q, u in lines
+                ],
+            }
+        )
+        order.action_confirm()
+        if deliver:
+            self._deliver(order)
+        invoice = order._create_invoices()
+        invoice.action_post()
+        if pay:
+            self._pay(invoice)
+        return order, invoice
+
+    def _deliver(self, order):
+        for picking in order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")):
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+            picking.button_validate()
+
+    def _pay(self, invoice):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+
+
+@tagged("post_install", "-at_install")
+class TestCommissions(CommissionCommon):
+    def test_attribution_first_touch_and_window(self):
+        self.assertEqual(self.customer._attach_referrer(self.mid), self.customer)
+        self.assertEqual(self.customer.referrer_id, self.mid)
+        # the first promoter wins
+        self.assertFalse(self.customer._attach_referrer(self.top))
+        self.assertEqual(self.customer.referrer_id, self.mid)
+        # a click older than the attribution window does not attach
+        late = self.env["res.partner"].create({"name": "Han Meimei"})
+        self.assertFalse(late._attach_referrer(self.mid, fields.Datetime.now() - timedelta(days=31)))
+        self.assertFalse(late.referrer_id)
+        self.assertTrue(late._attach_referrer(self.mid, fields.Datetime.now() - timedelta(days=29)))
+        # a promoter is not his own customer, a suspended one attaches nobody
+        self.assertFalse(self.mid.partner_id._attach_referrer(self.mid))
+        self.top.state = "suspended"
+        other = self.env["res.partner"].create({"name": "Wei Hua"})
+        self.assertFalse(other._attach_referrer(self.top))
+        # the order of a referred customer names the promoter
+        order = self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.assertEqual(order.promoter_id, self.mid)
+
+    def test_two_levels_only_goods_frozen_then_released(self):
+        self.customer._attach_referrer(self.low)
+        today = fields.Date.today()
+        order, invoice = self._sell(
+            self.customer, [(self.product_a, 2, 1000.0), (self.special, 1, 500.0), (self.service, 1, 300.0)]
+        )
+        commissions = self.env["distribution.commission"].search([("order_id", "=", order.id)])
+        by_key = {(c.promoter_id, c.product_id): c.amount for c in commissions}
+        self.assertEqual(
+            by_key,
+            {
+                (self.low, self.product_a): 200.0,  # 10% of 2,000
+                (self.low, self.special): 100.0,  # the product's 20%
+                (self.mid, self.product_a): 60.0,  # level 2: 3%
+                (self.mid, self.special): 15.0,
+            },
+            "no commission for the third level, nor on the service",
+        )
+        self.assertEqual(set(commissions.mapped("state")), {"frozen"})
+        self.assertEqual(set(commissions.mapped("release_date")), {today + timedelta(days=7)})
+        self.assertEqual((self.low.amount_frozen, self.low.amount_available), (300.0, 0.0))
+        # paying again (or the hook firing twice) creates nothing more
+        self.env["distribution.commission"]._create_for_invoices(invoice)
+        self.assertEqual(self.env["distribution.commission"].search_count([("order_id", "=", order.id)]), 4)
+        with freeze_time(today + timedelta(days=6)):
+            self.env["distribution.commission"]._cron_release()
+        self.assertEqual(set(commissions.mapped("state")), {"frozen"})
+        with freeze_time(today + timedelta(days=7)):
+            self.env["distribution.commission"]._cron_release()
+        self.assertEqual(set(commissions.mapped("state")), {"available"})
+        self.low.invalidate_recordset()
+        self.assertEqual((self.low.amount_frozen, self.low.amount_available), (0.0, 300.0))
+
+    def test_not_delivered_stays_frozen(self):
+        self.customer._attach_referrer(self.mid)
+        order, _invoice = self._sell(self.customer, [(self.product_a, 1, 1000.0)], deliver=False)
+        commission = self.env["distribution.commission"].search([("order_id", "=", order.id), ("level", "=", "1")])
+        self.assertEqual((commission.state, commission.release_date), ("frozen", False))
+        with freeze_time(fields.Date.today() + timedelta(days=30)):
+            self.env["distribution.commission"]._cron_release()
+            self.assertEqual(commission.state, "frozen", "not delivered: never released")
+            self._deliver(order)
+            self.assertEqual(commission.release_date, fields.Date.today() + timedelta(days=7))
+
+    def test_only_paid_invoices_earn(self):
+        self.customer._attach_referrer(self.mid)
+        order, invoice = self._sell(self.customer, [(self.product_a, 1, 1000.0)], pay=False)
+        self.assertFalse(self.env["distribution.commission"].search([("order_id", "=", order.id)]))
+        self._pay(invoice)
+        self.assertTrue(self.env["distribution.commission"].search([("order_id", "=", order.id)]))
+
+    def test_refund_before_and_after_release(self):
+        self.customer._attach_referrer(self.mid)
+        order, invoice = self._sell(self.customer, [(self.product_a, 4, 1000.0)])
+        commission = self.env["distribution.commission"].search([("order_id", "=", order.id), ("level", "=", "1")])
+        self.assertEqual(commission.amount, 400.0)
+        # one unit back within the window: that part is reversed, never available
+        self._refund(invoice, 1)
+        self.assertEqual((commission.amount, commission.state), (300.0, "frozen"))
+        reversal = self.env["distribution.commission"].search([("origin_id", "=", commission.id)])
+        self.assertEqual((reversal.kind, reversal.state, reversal.amount), ("reversal", "reversed", 100.0))
+        with freeze_time(fields.Date.today() + timedelta(days=8)):
+            self.env["distribution.commission"]._cron_release()
+        self.assertEqual(commission.state, "available")
+        # one more unit back after the release: clawed back from the available balance
+        self._refund(invoice, 1)
+        clawback = self.env["distribution.commission"].search(
+            [("origin_id", "=", commission.id), ("kind", "=", "clawback")]
+        )
+        self.assertEqual((clawback.state, clawback.amount), ("available", -75.0))  # 300 x 1/4
+        self.mid.invalidate_recordset()
+        self.assertEqual(self.mid.amount_available, 225.0)
+        self.assertEqual(self.mid.amount_reversed, 175.0)
+
+    def _refund(self, invoice, qty):
+        wizard = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"journal_id": invoice.journal_id.id, "reason": "return"})
+        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+        refund.invoice_line_ids.quantity = qty
+        refund.action_post()
+        return refund
+
+    def test_levels_setting_and_depth(self):
+        self.env.company.commission_levels = "1"
+        self.customer._attach_referrer(self.low)
+        order, _invoice = self._sell(self.customer, [(self.product_a, 1, 1000.0)])
+        commissions = self.env["distribution.commission"].search([("order_id", "=", order.id)])
+        self.assertEqual(commissions.promoter_id, self.low)
+        with self.assertRaises(ValidationError):
+            self.top.parent_id = self.low  # no loop in the tree
+        with self.assertRaises(ValidationError):
+            self.env["distribution.commission.rule"].create({"level": "1", "rate": 80.0})
+
+    def _available(self, promoter, amount):
+        """An available commission for promoter (as if released)."""
+        return self.env["distribution.commission"].sudo().create(
+            {"promoter_id": promoter.id, "company_id": self.env.company.id, "level": "1", "amount": amount,
+             "state": "available", "release_date": fields.Date.today()}
+        )
+
+    def test_withdrawal_creates_the_vendor_bill(self):
+        first = self._available(self.mid, 80.0)
+        second = self._available(self.mid, 50.0)
+        Withdrawal = self.env["distribution.commission.withdrawal"]
+        withdrawal = Withdrawal.with_user(self.mid_user)._request(self.mid.with_user(self.mid_user), 100.0)
+        self.assertEqual((withdrawal.state, withdrawal.payout_account), ("submitted", "ICBC 6222 0000 0002"))
+        self.mid.invalidate_recordset()
+        self.assertEqual((self.mid.amount_requested, self.mid.amount_withdrawable), (100.0, 30.0))
+        # a portal user cannot approve his own request
+        with self.assertRaises(AccessError):
+            withdrawal.with_user(self.mid_user).action_approve()
+        accountant = self.channel_manager
+        accountant.sudo().group_ids = [Command.link(self.env.ref("account.group_account_invoice").id)]
+        withdrawal.with_user(accountant).action_approve()
+        self.assertEqual(withdrawal.state, "paid")
+        bill = withdrawal.move_id
+        self.assertEqual((bill.move_type, bill.state, bill.partner_id), ("in_invoice", "posted", self.mid.partner_id))
+        self.assertEqual(bill.amount_total, 90.0)  # 100 less 10% withholding
+        self.assertEqual(sum(bill.line_ids.filtered(lambda l: l.account_id == self.expense).mapped("balance")), 100.0)
+        self.assertEqual(sum(bill.line_ids.filtered(lambda l: l.account_id == self.withholding).mapped("balance")), -10.0)
+        self.mid.invalidate_recordset()
+        self.assertEqual((self.mid.amount_available, self.mid.amount_withdrawn), (30.0, 100.0))
+        # the oldest first; the second one is split: 20 paid, 30 still available
+        self.assertEqual((first.state, first.amount, second.state, second.amount), ("withdrawn", 80.0, "withdrawn", 20.0))
+        rest = self.env["distribution.commission"].search([("promoter_id", "=", self.mid.id), ("state", "=", "available")])
+        self.assertEqual(rest.mapped("amount"), [30.0])
+
+    def test_withdrawal_cannot_overdraw(self):
+        self._available(self.mid, 120.0)
+        Withdrawal = self.env["distribution.commission.withdrawal"]
+        with self.assertRaisesRegex(UserError, "at most"):
+            Withdrawal._request(self.mid, 120.01)
+        with self.assertRaisesRegex(UserError, "minimum"):
+            Withdrawal._request(self.mid, 5.0)
+        Withdrawal._request(self.mid, 100.0)
+        with self.assertRaisesRegex(UserError, "at most"):
+            Withdrawal._request(self.mid, 30.0)  # 100 of the 120 are already requested
+        Withdrawal._request(self.mid, 20.0)
+        with self.assertRaisesRegex(UserError, "account the money goes to"):
+            self._available(self.low, 50.0)
+            Withdrawal._request(self.low, 50.0)
+
+    def test_concurrent_withdrawals_are_served_one_at_a_time(self):
+        self._available(self.mid, 120.0)
+        Withdrawal = self.env["distribution.commission.withdrawal"]
+        with self.registry.cursor() as other:
+            # another transaction is making a request for the same promoter right now
+            other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [WITHDRAWAL_LOCK, self.mid.id])
+            with self.assertRaisesRegex(UserError, "being made right now"):
+                Withdrawal._request(self.mid, 100.0)
+            other.rollback()
+        self.assertTrue(Withdrawal._request(self.mid, 100.0))
+
+    def test_portal_isolation(self):
+        mine = self._available(self.mid, 50.0)
+        theirs = self._available(self.low, 60.0)
+        withdrawal = self.env["distribution.commission.withdrawal"]._request(self.mid, 20.0)
+        Commission = self.env["distribution.commission"].with_user(self.low_user)
+        self.assertEqual(Commission.search([]), theirs)
+        for record in (mine, withdrawal, self.mid):
+            with self.assertRaises(AccessError):
+                record.with_user(self.low_user).read(["display_name"])
+        self.assertEqual(self.env["distribution.promoter"].with_user(self.low_user)._for_user(), self.low)
