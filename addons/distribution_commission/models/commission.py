@@ -109,8 +109,8 @@ class DistributionCommission(models.Model):
         self = self.sudo()  # commissions are written by the system, whoever pays the invoice
         invoices = invoices.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
         lines = invoices.invoice_line_ids.filtered(
-            lambda l: l.display_type == "product" and l.product_id and l.product_id.type != "service"
-            and l.sale_line_ids
+            lambda line: line.display_type == "product" and line.product_id and line.product_id.type != "service"
+            and line.sale_line_ids
         )
         if not lines:
             return self.browse()
@@ -187,7 +187,7 @@ class DistributionCommission(models.Model):
         will never be available), after release it is clawed back from the available balance."""
         self = self.sudo()
         lines = refunds.filtered(lambda m: m.move_type == "out_refund" and m.state == "posted").invoice_line_ids
-        lines = lines.filtered(lambda l: l.sale_line_ids and l.product_id)
+        lines = lines.filtered(lambda line: line.sale_line_ids and line.product_id)
         if not lines:
             return self.browse()
         commissions = self.search(

@@ -241,8 +241,8 @@ class TestCommissions(CommissionCommon):
         bill = withdrawal.move_id
         self.assertEqual((bill.move_type, bill.state, bill.partner_id), ("in_invoice", "posted", self.mid.partner_id))
         self.assertEqual(bill.amount_total, 90.0)  # 100 less 10% withholding
-        self.assertEqual(sum(bill.line_ids.filtered(lambda l: l.account_id == self.expense).mapped("balance")), 100.0)
-        self.assertEqual(sum(bill.line_ids.filtered(lambda l: l.account_id == self.withholding).mapped("balance")), -10.0)
+        self.assertEqual(sum(bill.line_ids.filtered(lambda line: line.account_id == self.expense).mapped("balance")), 100.0)
+        self.assertEqual(sum(bill.line_ids.filtered(lambda line: line.account_id == self.withholding).mapped("balance")), -10.0)
         self.mid.invalidate_recordset()
         self.assertEqual((self.mid.amount_available, self.mid.amount_withdrawn), (30.0, 100.0))
         # the oldest first; the second one is split: 20 paid, 30 still available
