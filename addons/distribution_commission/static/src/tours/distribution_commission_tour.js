@@ -1,0 +1,135 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
+
+// The promoter finds his referral link and QR code.
+registry.category("web_tour.tours").add("distribution_commission_share", {
+    url: "/my/earnings",
+    steps: () => [
+        {
+            content: "The referral link",
+            trigger: ".o_portal_earnings .o_referral_link:contains(/r/)",
+        },
+        {
+            content: "The QR code",
+            trigger: ".o_portal_earnings img.o_referral_qr",
+        },
+    ],
+});
+
+// A visitor follows the link and creates an account.
+registry.category("web_tour.tours").add("distribution_commission_signup", {
+    steps: () => [
+        {
+            content: "Invited by the promoter",
+            trigger: ".o_referral_landing:contains(invites you)",
+        },
+        {
+            content: "Create an account",
+            trigger: ".o_referral_landing a.o_referral_signup",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Email",
+            trigger: "form.oe_signup_form input[name=login]",
+            run: "edit hanmeimei@example.com",
+        },
+        {
+            content: "Name",
+            trigger: "form.oe_signup_form input[name=name]",
+            run: "edit Han Meimei",
+        },
+        {
+            content: "Password",
+            trigger: "form.oe_signup_form input[name=password]",
+            run: "edit Hanmeimei-2026!",
+        },
+        {
+            content: "Confirm",
+            trigger: "form.oe_signup_form input[name=confirm_password]",
+            run: "edit Hanmeimei-2026!",
+        },
+        {
+            content: "Sign up",
+            trigger: "form.oe_signup_form button[type=submit]",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Signed in",
+            trigger: ".o_portal, .o_frontend_to_backend_nav, #wrapwrap",
+        },
+    ],
+});
+
+// The promoter sees the commission, frozen, then (time passed) withdraws it.
+registry.category("web_tour.tours").add("distribution_commission_frozen", {
+    url: "/my/earnings",
+    steps: () => [
+        {
+            content: "A frozen commission",
+            trigger: ".o_portal_earnings .o_commission_row .o_commission_state:contains(Frozen)",
+        },
+        {
+            content: "The masked customer",
+            trigger: ".o_portal_earnings li:contains(H** M*****)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("distribution_commission_withdraw", {
+    url: "/my/earnings",
+    steps: () => [
+        {
+            content: "Available now",
+            trigger: ".o_portal_earnings .o_commission_row .o_commission_state:contains(Available)",
+        },
+        {
+            content: "The amount",
+            trigger: ".o_portal_earnings input[name=amount]",
+            run: "edit 150",
+        },
+        {
+            content: "Request the withdrawal",
+            trigger: ".o_portal_earnings button.o_withdraw",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Sent for approval",
+            trigger: ".o_portal_earnings .alert-success:contains(sent for approval)",
+        },
+    ],
+});
+
+// Finance approves the withdrawal: the vendor bill is posted.
+registry.category("web_tour.tours").add("distribution_commission_approve", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
+        {
+            content: "Open Member Distribution",
+            trigger: '.o-dropdown[data-menu-xmlid="distribution_commission.menu_distribution_commission"]',
+            run: "click",
+        },
+        {
+            content: "Open the withdrawals",
+            trigger: '.o-dropdown-item[data-menu-xmlid="distribution_commission.menu_distribution_commission_withdrawal"]',
+            run: "click",
+        },
+        {
+            content: "Open the request",
+            trigger: ".o_data_row:contains(Promoter) .o_data_cell[name=name]",
+            run: "click",
+        },
+        {
+            content: "Approve and pay",
+            trigger: ".o_form_view button[name=action_approve]",
+            run: "click",
+        },
+        {
+            content: "Paid",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Paid)",
+        },
+    ],
+});
