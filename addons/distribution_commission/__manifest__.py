@@ -15,6 +15,9 @@
         "views/distribution_commission_views.xml",
         "views/portal_templates.xml",
     ],
+    "demo": [
+        "demo/distribution_commission_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "distribution_commission/static/src/tours/*.js",

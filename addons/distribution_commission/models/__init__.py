@@ -1,3 +1,4 @@
 from . import promoter
 from . import commission
 from . import withdrawal
+from . import demo

@@ -17,7 +17,7 @@ class DistributionCommissionRule(models.Model):
     level = fields.Selection([("1", "Level 1: the promoter"), ("2", "Level 2: who recruited him")], default="1",
                              required=True)
     categ_id = fields.Many2one("product.category", string="Product Category", help="Empty: every category.")
-    product_id = fields.Many2one("product.product", string="Product", help="Overrides the category's rate.")
+    product_id = fields.Many2one("product.product", help="Overrides the category's rate.")
     rate = fields.Float(string="Rate (%)", required=True, digits=(16, 2))
     date_from = fields.Date(string="Valid from")
     date_to = fields.Date(string="Valid until")
@@ -85,10 +85,10 @@ class DistributionCommission(models.Model):
     )
     state = fields.Selection(STATES, default="frozen", required=True, index=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
-    customer_id = fields.Many2one("res.partner", string="Customer", index=True)
+    customer_id = fields.Many2one("res.partner", index=True)
     sale_line_id = fields.Many2one("sale.order.line", index=True, ondelete="set null")
     order_id = fields.Many2one(related="sale_line_id.order_id", store=True, string="Order")
-    invoice_line_id = fields.Many2one("account.move.line", string="Invoice Line", ondelete="set null")
+    invoice_line_id = fields.Many2one("account.move.line", ondelete="set null")
     product_id = fields.Many2one("product.product")
     categ_id = fields.Many2one(related="product_id.categ_id", store=True, string="Product Category")
     quantity = fields.Float(digits="Product Unit")
@@ -233,7 +233,7 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     promoter_id = fields.Many2one(
-        "distribution.promoter", string="Promoter", compute="_compute_promoter_id", store=True, readonly=False,
+        "distribution.promoter", compute="_compute_promoter_id", store=True, readonly=False,
         precompute=True, index="btree_not_null", help="Earns the commission on this order's goods once it is paid.",
     )
 

@@ -39,8 +39,8 @@ class DistributionPromoter(models.Model):
     payout_method = fields.Selection(
         [("bank", "Bank transfer"), ("alipay", "Alipay"), ("wechat", "WeChat Pay")], default="bank", tracking=True
     )
-    bank_account = fields.Char(string="Bank Account", help="Bank, branch and account number.")
-    alipay_account = fields.Char(string="Alipay Account")
+    bank_account = fields.Char(help="Bank, branch and account number.")
+    alipay_account = fields.Char()
     wechat_account = fields.Char(string="WeChat Account")
     withholding_rate = fields.Float(
         string="Withholding Tax (%)", help="Withheld from each withdrawal and owed to the tax office."
@@ -171,19 +171,16 @@ class ResCompany(models.Model):
         help="A customer is attached to a promoter if he signs up or orders within this many days of the click.",
     )
     commission_levels = fields.Selection(
-        [("1", "1 level (the promoter)"), ("2", "2 levels (and who recruited him)")], default="2", required=True,
-        string="Commission Levels",
+        [("1", "1 level (the promoter)"), ("2", "2 levels (and who recruited him)")], default="2", required=True
     )
     commission_return_days = fields.Integer(
         string="Return Window (days)", default=7,
         help="A commission is frozen until this many days after the delivery, then available.",
     )
     commission_min_withdrawal = fields.Monetary(string="Minimum Withdrawal", default=100.0)
-    commission_expense_account_id = fields.Many2one("account.account", string="Commission Expense Account")
+    commission_expense_account_id = fields.Many2one("account.account")
     commission_withholding_account_id = fields.Many2one("account.account", string="Withholding Tax Account")
-    commission_journal_id = fields.Many2one(
-        "account.journal", string="Commission Journal", domain="[('type', '=', 'purchase')]"
-    )
+    commission_journal_id = fields.Many2one("account.journal", domain="[('type', '=', 'purchase')]")
 
 
 class ResConfigSettings(models.TransientModel):
