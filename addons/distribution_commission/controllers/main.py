@@ -96,6 +96,18 @@ class EarningsPortal(DistributionOrdering):
             return " ".join(part[:1] + "*" * (len(part) - 1) for part in name.split())
         return name[:1] + "*" * max(len(name) - 1, 2)
 
+    @http.route(["/my/earnings/payout"], type="http", auth="user", methods=["POST"], website=True)
+    def portal_payout(self, payout_method=None, account=None, **kwargs):
+        """The promoter keeps his own payout details (where the money goes)."""
+        promoter = request.env["distribution.promoter"]._for_user()
+        if not promoter:
+            raise request.not_found()
+        field = {"bank": "bank_account", "alipay": "alipay_account", "wechat": "wechat_account"}.get(payout_method)
+        if not field or not (account or "").strip():
+            return request.redirect("/my/earnings?error=" + quote(request.env._("Choose a method and type the account.")))
+        promoter.sudo().write({"payout_method": payout_method, field: account.strip()[:120]})
+        return request.redirect("/my/earnings?message=payout")
+
     @http.route(["/my/earnings/withdraw"], type="http", auth="user", methods=["POST"], website=True)
     def portal_withdraw(self, amount=None, **kwargs):
         promoter = request.env["distribution.promoter"]._for_user()

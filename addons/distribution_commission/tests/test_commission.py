@@ -250,6 +250,23 @@ class TestCommissions(CommissionCommon):
         rest = self.env["distribution.commission"].search([("promoter_id", "=", self.mid.id), ("state", "=", "available")])
         self.assertEqual(rest.mapped("amount"), [30.0])
 
+    def test_withdrawal_goes_through_approval_rules(self):
+        self.env["tier.definition"].create(
+            {"name": "Finance checks withdrawals",
+             "model_id": self.env.ref("distribution_commission.model_distribution_commission_withdrawal").id,
+             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
+        )
+        self._available(self.mid, 80.0)
+        withdrawal = self.env["distribution.commission.withdrawal"]._request(self.mid, 50.0)
+        self.assertEqual((withdrawal.state, withdrawal.validation_status), ("submitted", "pending"))
+        with self.assertRaisesRegex(UserError, "waiting for approval"):
+            withdrawal.action_approve()
+        with self.assertRaises(ValidationError):
+            withdrawal.write({"state": "paid"})  # no skipping the review through RPC
+        withdrawal.with_user(self.channel_user).validate_tier()
+        self.assertEqual(withdrawal.state, "paid")
+        self.assertEqual(withdrawal.move_id.amount_total, 45.0)
+
     def test_withdrawal_cannot_overdraw(self):
         self._available(self.mid, 120.0)
         Withdrawal = self.env["distribution.commission.withdrawal"]

@@ -41,6 +41,16 @@ class TestCommissionTour(CommissionCommon, DistributionHttpCommon):
         self.mid.invalidate_recordset()
         self.assertEqual((self.mid.amount_available, self.mid.amount_withdrawn), (50.0, 150.0))
 
+    def test_promoter_keeps_his_payout_details(self):
+        self.authenticate("promoter_low", "promoter_low")
+        csrf = self._csrf("/my/earnings")
+        response = self.url_open(
+            "/my/earnings/payout", data={"payout_method": "alipay", "account": "low@alipay", "csrf_token": csrf}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual((self.low.payout_method, self.low.alipay_account), ("alipay", "low@alipay"))
+        self.assertEqual(self.mid.payout_method, "bank", "only his own")
+
     def test_referral_link_attaches_a_logged_in_customer(self):
         customer = self.users["dl_nj"].partner_id.commercial_partner_id
         self.authenticate("portal_dl_nj", "portal_dl_nj")
