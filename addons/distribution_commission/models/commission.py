@@ -199,34 +199,44 @@ class DistributionCommission(models.Model):
         vals_list = []
         for line in lines:
             for commission in by_sale_line.get(line.sale_line_ids[:1], []):
-                if not commission.quantity or commission.state == "reversed":
-                    continue
-                share = min(line.quantity / commission.quantity, 1.0)
-                amount = commission.currency_id.round(commission.amount * share)
-                if not amount:
-                    continue
-                values = {
-                    "promoter_id": commission.promoter_id.id,
-                    "company_id": commission.company_id.id,
-                    "level": commission.level,
-                    "customer_id": commission.customer_id.id,
-                    "sale_line_id": commission.sale_line_id.id,
-                    "invoice_line_id": line.id,
-                    "product_id": commission.product_id.id,
-                    "quantity": -line.quantity,
-                    "base_amount": line.balance,
-                    "rate": commission.rate,
-                    "origin_id": commission.id,
-                    "date": line.move_id.invoice_date,
-                }
-                if commission.state == "frozen":
-                    # the refunded part leaves the frozen commission: it is reversed, never paid
-                    commission.write({"amount": commission.amount - amount,
-                                      "state": "reversed" if commission.amount == amount else "frozen"})
-                    vals_list.append(dict(values, kind="reversal", state="reversed", amount=amount))
-                else:
-                    vals_list.append(dict(values, kind="clawback", state="available", amount=-amount))
+                values = commission._reversal_values(
+                    line.quantity,
+                    {"invoice_line_id": line.id, "base_amount": line.balance, "date": line.move_id.invoice_date},
+                )
+                if values:
+                    vals_list.append(values)
         return self.sudo().create(vals_list)
+
+    def _reversal_values(self, quantity, extra):
+        """`quantity` of this commission's goods came back: the values of the reversing line, or None.
+        Before release the refunded part leaves the frozen commission (reversed, never paid);
+        after it, it is clawed back from the available balance. Never more than was earned."""
+        self.ensure_one()
+        if not self.quantity or self.state == "reversed" or self.kind != "commission":
+            return None
+        currency = self.currency_id
+        earned = currency.round(self.base_amount * self.rate / 100.0)
+        reversed_before = sum(abs(c.amount) for c in self.search([("origin_id", "=", self.id)]))
+        amount = min(currency.round(earned * min(quantity / self.quantity, 1.0)), currency.round(earned - reversed_before))
+        if currency.compare_amounts(amount, 0) <= 0:
+            return None
+        values = {
+            "promoter_id": self.promoter_id.id,
+            "company_id": self.company_id.id,
+            "level": self.level,
+            "customer_id": self.customer_id.id,
+            "sale_line_id": self.sale_line_id.id,
+            "product_id": self.product_id.id,
+            "quantity": -quantity,
+            "rate": self.rate,
+            "origin_id": self.id,
+            **extra,
+        }
+        if self.state == "frozen":
+            remaining = currency.round(self.amount - amount)
+            self.write({"amount": remaining, "state": "frozen" if currency.compare_amounts(remaining, 0) > 0 else "reversed"})
+            return dict(values, kind="reversal", state="reversed", amount=amount)
+        return dict(values, kind="clawback", state="available", amount=-amount)
 
 
 class SaleOrder(models.Model):

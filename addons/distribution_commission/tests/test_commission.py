@@ -191,10 +191,14 @@ class TestCommissions(CommissionCommon):
         clawback = self.env["distribution.commission"].search(
             [("origin_id", "=", commission.id), ("kind", "=", "clawback")]
         )
-        self.assertEqual((clawback.state, clawback.amount), ("available", -75.0))  # 300 x 1/4
+        self.assertEqual((clawback.state, clawback.amount), ("available", -100.0))  # the unit's 10%
         self.mid.invalidate_recordset()
-        self.assertEqual(self.mid.amount_available, 225.0)
-        self.assertEqual(self.mid.amount_reversed, 175.0)
+        self.assertEqual(self.mid.amount_available, 200.0)
+        self.assertEqual(self.mid.amount_reversed, 200.0)
+        # the other two units back: never more than was earned on them
+        self._refund(invoice, 5)
+        self.mid.invalidate_recordset()
+        self.assertEqual((self.mid.amount_available, self.mid.amount_reversed), (0.0, 400.0))
 
     def _refund(self, invoice, qty):
         wizard = self.env["account.move.reversal"].with_context(
