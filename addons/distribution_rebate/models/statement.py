@@ -139,8 +139,10 @@ class DistributionStatementRun(models.Model):
                 {
                     "state": "done",
                     "last_run_summary": self.env._(
-                        "%(new)s new, %(versions)s new versions, %(unchanged)s unchanged",
+                        "%(new)s new, %(versions)s new versions, %(unchanged)s unchanged, "
+                        "%(skipped)s members without entries nor balance",
                         new=len(result["new"]), versions=len(result["versions"]), unchanged=len(result["unchanged"]),
+                        skipped=len(result["skipped"]),
                     ),
                 }
             )
@@ -478,15 +480,14 @@ class DistributionStatement(models.Model):
         """Create the statements of the members for the period, set-based; a (member, currency,
         period) whose figures did not change keeps its statement; one whose draft changed is
         rewritten; one already sent gets a new version saying what changed.
-        Returns {"new": statements, "versions": statements, "unchanged": statements}."""
+        Members with no entry in the period and no balance get no statement.
+        Returns {"new": statements, "versions": statements, "unchanged": statements, "skipped": members}."""
         members = members.filtered(lambda m: m.company_id == company)
         partner_member = {member.partner_id.commercial_partner_id.id: member for member in members}
         partners = self.env["res.partner"].browse(list(partner_member))
         data = self._collect(partners, date_from, date_to, company)
-        # a member with nothing at all still gets a statement in the company currency (balance 0)
-        with_entries = {key[0] for key in data}
-        for partner_id in set(partner_member) - with_entries:
-            data[partner_id, company.currency_id.id] = {"opening": 0.0, "opening_company": 0.0, "lines": [], "aging": {}}
+        # nothing to say to a member without any entry in the period nor any balance: no statement
+        data = {key: entry for key, entry in data.items() if entry["lines"] or round(entry["opening"], 6)}
         existing = {
             (s.partner_id.id, s.currency_id.id): s
             for s in self.search(
@@ -547,7 +548,9 @@ class DistributionStatement(models.Model):
             {statement.id: lines_by_key[statement.partner_id.id, statement.currency_id.id] for statement in statements}
         )
         statements._attach_xlsx(lines_by_key)
-        return {"new": statements - versions, "versions": versions, "unchanged": unchanged}
+        with_statement = {key[0] for key in data}
+        skipped = members.filtered(lambda m: m.partner_id.commercial_partner_id.id not in with_statement)
+        return {"new": statements - versions, "versions": versions, "unchanged": unchanged, "skipped": skipped}
 
     @api.model
     def _next_numbers(self, count):

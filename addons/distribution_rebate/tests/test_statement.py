@@ -145,6 +145,15 @@ class TestStatements(RebateCommon):
         self.assertIn("1,150.00", second.change_summary)
         self.assertEqual(self._generate()["unchanged"], second)
 
+    def test_no_statement_without_entries_nor_balance(self):
+        self._invoice("dl_hz", "2025-03-05", [(self.product_a, 1, 100.0)])
+        result = self._generate(members=("dl_hz", "dl_nj"), date_from=date(2025, 3, 1), date_to=date(2025, 3, 31))
+        self.assertEqual(result["new"].member_id, self.members["dl_hz"])
+        self.assertEqual(result["skipped"], self.members["dl_nj"])
+        # April: no entry, but the March invoice is still owed: a statement with the opening balance
+        april = self._generate(members=("dl_hz",), date_from=date(2025, 4, 1), date_to=date(2025, 4, 30))["new"]
+        self.assertEqual((april.opening_balance, april.closing_balance, len(april.line_ids)), (100.0, 100.0, 0))
+
     def test_amount_in_words(self):
         cny = self.env.ref("base.CNY")
         usd = self.env.ref("base.USD")
@@ -163,7 +172,8 @@ class TestStatements(RebateCommon):
     def test_collection_is_set_based(self):
         """The number of queries does not grow with the members."""
         for key in ("dl_hz", "dl_nj", "rd_zj", "rd_js"):
-            self._invoice(key, "2025-03-05", [(self.product_a, 2, 100.0)])
+            for month in (1, 2, 3, 4):
+                self._invoice(key, f"2025-0{month}-05", [(self.product_a, 2, 100.0)])
         statement_model = self.env["distribution.statement"]
         members = self.env["distribution.member"].browse([self.members[k].id for k in ("dl_hz", "dl_nj", "rd_zj", "rd_js")])
         counts = []
