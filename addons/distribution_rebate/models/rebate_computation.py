@@ -303,16 +303,36 @@ class DistributionRebateComputation(models.Model):
     def _upsert(self, rows, now):
         """Insert or update the period results in one statement (the unique key is agreement, member,
         period start), the values passed as one array per column; what was settled is kept, and a
-        result whose figures did not change is left as it is (computed_on: when they last changed)."""
+        result whose figures did not change is not written at all (computed_on: when they last
+        changed): the results are compared with the stored ones first, read in one query."""
         self.flush_model()
         self.env["distribution.rebate.settlement"].flush_model()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT id, agreement_id, member_id, date_from, date_to, line_count, %s "
+                "FROM distribution_rebate_computation WHERE agreement_id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(name) for name in RESULT_FIELDS),
+                sorted({row[0] for row in rows}),
+            )
+        )
+        stored = {(row[1], row[2], row[3]): (row[0], row[4:]) for row in cr.fetchall()}
+        ids, changed = [], []
+        for row in rows:
+            current = stored.get(row[:3])
+            if current and tuple(current[1]) == tuple(row[3:]):
+                ids.append(current[0])
+            else:
+                changed.append(row)
+        if not changed:
+            return ids
         types = ["int", "int", "date", "date", "int"] + [RESULT_TYPES[name] for name in RESULT_FIELDS]
         names = ["agreement_id", "member_id", "date_from", "date_to", "line_count"] + RESULT_FIELDS
-        columns = zip(*rows, strict=True)
+        columns = zip(*changed, strict=True)
         arrays = SQL(", ").join(
             SQL(f"%s::{sql_type}[]", list(column)) for sql_type, column in zip(types, columns, strict=True)
         )
-        self.env.cr.execute(
+        cr.execute(
             SQL(
                 """
                 INSERT INTO distribution_rebate_computation
@@ -330,8 +350,7 @@ class DistributionRebateComputation(models.Model):
                        computed_on = EXCLUDED.computed_on, %(updates)s,
                        amount_to_settle = EXCLUDED.amount - distribution_rebate_computation.amount_settled,
                        write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
-                 WHERE (distribution_rebate_computation.date_to, distribution_rebate_computation.line_count,
-                        %(current)s) IS DISTINCT FROM (EXCLUDED.date_to, EXCLUDED.line_count, %(excluded)s)
+                RETURNING id
                 """,
                 columns=SQL(", ").join(SQL.identifier(name) for name in RESULT_FIELDS),
                 values=SQL(", ").join(SQL.identifier("v", name) for name in RESULT_FIELDS),
@@ -339,22 +358,12 @@ class DistributionRebateComputation(models.Model):
                 updates=SQL(", ").join(
                     SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name)) for name in RESULT_FIELDS
                 ),
-                current=SQL(", ").join(SQL.identifier("distribution_rebate_computation", n) for n in RESULT_FIELDS),
-                excluded=SQL(", ").join(SQL.identifier("excluded", n) for n in RESULT_FIELDS),
                 arrays=arrays,
                 now=now,
                 uid=self.env.uid,
             )
         )
-        self.env.cr.execute(
-            """
-            SELECT c.id
-              FROM unnest(%s::int[], %s::int[], %s::date[]) AS k(agreement_id, member_id, date_from)
-              JOIN distribution_rebate_computation c USING (agreement_id, member_id, date_from)
-            """,
-            [list(column) for column in list(zip(*rows, strict=True))[:3]],
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
+        ids += [row[0] for row in cr.fetchall()]
         self.env.invalidate_all()  # rows changed under the ORM (and the agreements' one2many)
         return ids
 
