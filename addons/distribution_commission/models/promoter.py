@@ -1,4 +1,5 @@
 import secrets
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -78,12 +79,11 @@ class DistributionPromoter(models.Model):
     def _compute_balances(self):
         """The balances of all the promoters in two grouped reads."""
         Commission = self.env["distribution.commission"].sudo()
-        sums = {
-            (promoter.id, state, kind): amount
-            for promoter, state, kind, amount in Commission._read_group(
-                [("promoter_id", "in", self.ids)], ["promoter_id", "state", "kind"], ["amount:sum"]
-            )
-        }
+        sums = defaultdict(float)  # (promoter id, state, kind): amount
+        for promoter, state, kind, amount in Commission._read_group(
+            [("promoter_id", "in", self.ids)], ["promoter_id", "state", "kind"], ["amount:sum"]
+        ):
+            sums[promoter.id, state, kind] = amount
         requested = dict(
             self.env["distribution.commission.withdrawal"].sudo()._read_group(
                 [("promoter_id", "in", self.ids), ("state", "in", ("submitted", "approved"))],
@@ -91,16 +91,17 @@ class DistributionPromoter(models.Model):
                 ["amount:sum"],
             )
         )
+        kinds = ("commission", "reversal", "clawback")
         for promoter in self:
-            def total(state, kind=None, promoter_id=promoter.id):
-                return sum(amount for (p, s, k), amount in sums.items() if p == promoter_id and s == state
-                           and (kind is None or k == kind))
-
-            promoter.amount_frozen = total("frozen")
-            promoter.amount_available = total("available")
-            promoter.amount_withdrawn = total("withdrawn")
+            pid = promoter.id
+            promoter.amount_frozen = sum(sums[pid, "frozen", kind] for kind in kinds)
+            promoter.amount_available = sum(sums[pid, "available", kind] for kind in kinds)
+            promoter.amount_withdrawn = sum(sums[pid, "withdrawn", kind] for kind in kinds)
             # reversed before release (the refunded part) and clawed back after it
-            promoter.amount_reversed = total("reversed") - total("available", "clawback") - total("withdrawn", "clawback")
+            promoter.amount_reversed = (
+                sum(sums[pid, "reversed", kind] for kind in kinds)
+                - sums[pid, "available", "clawback"] - sums[pid, "withdrawn", "clawback"]
+            )
             promoter.amount_requested = requested.get(promoter, 0.0)
             promoter.amount_withdrawable = promoter.currency_id.round(
                 promoter.amount_available - promoter.amount_requested

@@ -236,12 +236,7 @@ class DistributionStatement(models.Model):
             )
 
     def _compute_next_id(self):
-        following = {
-            previous: statement
-            for statement, previous in [
-                (s, s.previous_id) for s in self.search([("previous_id", "in", self.ids)])
-            ]
-        }
+        following = {s.previous_id: s for s in self.search([("previous_id", "in", self.ids)])}
         for statement in self:
             statement.next_id = following.get(statement, False)
 
