@@ -35,6 +35,7 @@
         "views/distribution_pricing_views.xml",
         "views/distribution_approval_views.xml",
         "views/distribution_channel_order_views.xml",
+        "views/distribution_sellout_views.xml",
         "views/distribution_menus.xml",
         "views/portal_templates.xml",
         "views/portal_ordering_templates.xml",

@@ -13,3 +13,4 @@ from . import distribution_price_publication
 from . import sale_order_line
 from . import tier_validation
 from . import distribution_channel_order
+from . import distribution_sellout

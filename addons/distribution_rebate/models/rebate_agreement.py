@@ -89,10 +89,11 @@ class DistributionRebateAgreement(models.Model):
         [("amount", "Invoiced net amount"), ("qty", "Invoiced quantity")], default="amount", required=True
     )
     basis_source = fields.Selection(
-        [("sell_in", "Sell-in (HQ invoices)")],
+        [("sell_in", "Sell-in (HQ invoices)"), ("sell_out", "Sell-out (sales to end customers)")],
         default="sell_in",
         required=True,
-        help="Sell-out joins when the store POS reports it.",
+        help="Sell-in: HQ's posted invoices and credit notes to the member. Sell-out: what the member and "
+        "the members below it sold to end customers (the stores' point of sale, returns deducted).",
     )
     product_ids = fields.Many2many("product.product", string="Products")
     categ_ids = fields.Many2many("product.category", string="Product Categories")

@@ -73,7 +73,11 @@ class DistributionRebateComputation(models.Model):
     date_from = fields.Date(string="Period Start", required=True, index=True)
     date_to = fields.Date(string="Period End", required=True)
     period_closed = fields.Boolean(compute="_compute_period_closed")
-    basis = fields.Float(digits=(16, 2), help="Invoiced net amount (company currency, at each invoice's date) or quantity.")
+    basis = fields.Float(
+        digits=(16, 2),
+        help="Invoiced net amount (company currency, at each invoice's date) or quantity; for a sell-out "
+        "agreement, what the member and its stores sold to end customers.",
+    )
     basis_reference = fields.Float(string="Reference Basis", digits=(16, 2), help="Growth: last year's basis or the target.")
     has_reference = fields.Boolean(help="Growth: last year's basis exists (or a target is set).")
     line_count = fields.Integer(string="Invoice Lines")
@@ -226,6 +230,68 @@ class DistributionRebateComputation(models.Model):
         return totals
 
     @api.model
+    def _sellout_totals(self, requests, products):
+        """The sell-out basis of (member, period, product filter) requests, as `_basis_totals`: what
+        the member and the members below it sold to end customers (distribution.sellout, one row
+        per member, product and day), in one grouped query. Returns {key: (amount, quantity, rows)}."""
+        if not requests:
+            return {}
+        cr = self.env.cr
+        member_ids = sorted({request[2] for request in requests})
+        # every member of the requests with the members below it (a distributor's sell-out is its stores')
+        cr.execute(
+            """
+            SELECT top.id, sub.id
+              FROM distribution_member top
+              JOIN distribution_member sub ON sub.parent_path LIKE top.parent_path || '%%'
+             WHERE top.id = ANY(%s)
+            """,
+            [member_ids],
+        )
+        subtree = defaultdict(list)
+        for top_id, sub_id in cr.fetchall():
+            subtree[top_id].append(sub_id)
+        cr.execute(
+            SQL(
+                """
+                SELECT s.member_id, s.date, s.product_id, SUM(s.amount)::text, SUM(s.quantity)::text,
+                       SUM(s.line_count)
+                  FROM (%s) AS s
+                 WHERE s.member_id = ANY(%s) AND s.date BETWEEN %s AND %s
+              GROUP BY 1, 2, 3
+              ORDER BY 1, 2
+                """,
+                self.env["distribution.sellout"]._table_query,
+                sorted({sub for subs in subtree.values() for sub in subs}),
+                min(request[3] for request in requests),
+                max(request[4] for request in requests),
+            )
+        )
+        by_member = defaultdict(lambda: ([], []))
+        for member_id, day, product_id, amount, qty, count in cr.fetchall():
+            days, rows = by_member[member_id]
+            days.append(day)
+            rows.append((product_id, Decimal(amount or 0), Decimal(qty or 0), count or 0))
+        filters = {agreement_id: set(ids) for agreement_id, ids in products.items() if ids is not None}
+        totals = {}
+        zero = Decimal(0)
+        for key, agreement_id, member_id, date_from, date_to in requests:
+            wanted = filters.get(agreement_id)
+            amount, qty, count = zero, zero, 0
+            for sub_id in subtree.get(member_id, ()):
+                days, rows = by_member.get(sub_id, ((), ()))
+                for product_id, row_amount, row_qty, row_count in rows[
+                    bisect.bisect_left(days, date_from):bisect.bisect_right(days, date_to)
+                ]:
+                    if wanted is not None and product_id not in wanted:
+                        continue
+                    amount += row_amount
+                    qty += row_qty
+                    count += row_count
+            totals[key] = (float(amount), float(qty), count)
+        return totals
+
+    @api.model
     def _overdue_rows(self, agreements, scopes):
         """Receivable still open today from invoices due before each period's end: {(member id, date_to): amount}."""
         with_condition = set(agreements.filtered(lambda a: a.overdue_action != "none").ids)
@@ -267,9 +333,13 @@ class DistributionRebateComputation(models.Model):
             for scope in scopes
             if plans[scope[0]]["needs_last_year"]
         ]
+        products = agreements._product_ids_by_agreement()
+        bases = {plan["basis"] for plan in plans.values()}
+        sell_out = [request for request in requests if plans[request[1]]["source"] == "sell_out"]
         totals = self._basis_totals(
-            requests, agreements._product_ids_by_agreement(), bases={plan["basis"] for plan in plans.values()}
+            [request for request in requests if plans[request[1]]["source"] != "sell_out"], products, bases=bases
         )
+        totals.update(self._sellout_totals(sell_out, products))
         timings["basis"] = time.perf_counter() - started - sum(timings.values())
         overdue = self._overdue_rows(agreements, scopes)
         timings["overdue"] = time.perf_counter() - started - sum(timings.values())
@@ -422,8 +492,8 @@ class DistributionRebateComputation(models.Model):
         plans = {}
         cr.execute(
             """
-            SELECT id, rebate_type, basis, rate, min_basis, cap_amount, overdue_action, overdue_reduce_percent,
-                   growth_reference, growth_target, company_id
+            SELECT id, rebate_type, basis, basis_source, rate, min_basis, cap_amount, overdue_action,
+                   overdue_reduce_percent, growth_reference, growth_target, company_id
               FROM distribution_rebate_agreement
              WHERE id = ANY(%s)
             """,
@@ -440,6 +510,7 @@ class DistributionRebateComputation(models.Model):
             plans[vals["id"]] = {
                 "type": vals["rebate_type"],
                 "basis": vals["basis"],
+                "source": vals["basis_source"],
                 "factor": factor,
                 "rate": vals["rate"] * factor,
                 "tiers": sorted((threshold, rate * factor) for threshold, rate in tiers[vals["id"]]),
@@ -535,7 +606,7 @@ class DistributionRebateComputation(models.Model):
 
     def _freeze_lines(self):
         """Store the contributing lines (at settlement), in one INSERT ... SELECT per computation."""
-        for computation in self:
+        for computation in self.filtered(lambda c: c.agreement_id.basis_source != "sell_out"):
             lines = self.env["account.move.line"].sudo()._search(computation._line_domain())
             self.env.cr.execute(
                 "DELETE FROM distribution_rebate_computation_aml_rel WHERE computation_id = %s", [computation.id]
@@ -552,6 +623,22 @@ class DistributionRebateComputation(models.Model):
 
     def action_view_lines(self):
         self.ensure_one()
+        if self.agreement_id.basis_source == "sell_out":
+            products = self.agreement_id._product_ids()
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Sell-out of the Basis"),
+                "res_model": "distribution.sellout",
+                "view_mode": "list,pivot",
+                "views": [(False, "list"), (False, "pivot")],
+                "domain": [
+                    ("member_id", "child_of", self.member_id.id),
+                    ("date", ">=", self.date_from),
+                    ("date", "<=", self.date_to),
+                    *([("product_id", "in", products)] if products is not None else []),
+                ],
+                "context": {"create": False},
+            }
         domain = [("id", "in", self.frozen_line_ids.ids)] if self.frozen_line_ids else self._line_domain()
         return {
             "type": "ir.actions.act_window",
