@@ -1,14 +1,33 @@
 {
     "name": "Channel Distribution (DMS) – Store POS",
-    "summary": "Point of Sale for the channel's stores: each POS belongs to a store member and sells at its channel prices",
-    "version": "19.0.1.0.0",
+    "summary": "Point of Sale for the channel's stores: channel prices and resale floors enforced at the till, "
+    "sell-out, replenishment from the till, HQ promotions by tier and territory",
+    "version": "19.0.1.1.0",
     "category": "Sales/Point of Sale",
     "license": "LGPL-3",
     "author": "DMS contributors",
     "website": "https://example.com/dms",
-    "depends": ["distribution_core", "point_of_sale"],
+    "depends": ["distribution_core", "point_of_sale", "pos_hr", "pos_loyalty", "stock"],
     "data": [
+        "security/distribution_pos_security.xml",
+        "security/ir.model.access.csv",
         "views/pos_config_views.xml",
+        "views/loyalty_program_views.xml",
+        "views/promotion_execution_views.xml",
+        "views/pos_order_views.xml",
+        "views/pos_replenishment_views.xml",
+        "views/distribution_pos_menus.xml",
     ],
+    "demo": [
+        "demo/distribution_pos_demo.xml",
+    ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "distribution_pos/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "distribution_pos/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

@@ -17,7 +17,7 @@ class DistributionSellout(models.Model):
     _rec_name = "product_id"
 
     date = fields.Date(readonly=True, help="The member's local day of the sale.")
-    member_id = fields.Many2one("distribution.member", string="Member", readonly=True)
+    member_id = fields.Many2one("distribution.member", readonly=True)
     tier_id = fields.Many2one("distribution.tier", string="Channel Tier", readonly=True)
     territory_id = fields.Many2one("distribution.territory", string="Sales Territory", readonly=True)
     parent_member_id = fields.Many2one("distribution.member", string="Supplier", readonly=True)

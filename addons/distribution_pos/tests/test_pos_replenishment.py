@@ -1,0 +1,83 @@
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, new_test_user, tagged
+
+from .test_pos_sellout import StorePosCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPosReplenishmentSettings(StorePosCommon):
+    """Settings → Point of Sale: the replenishment settings of the selected point of sale,
+    shown only for a point of sale of a channel store."""
+
+    def _settings(self, config):
+        settings = Form(self.env["res.config.settings"])
+        settings.pos_config_id = config
+        return settings
+
+    def test_defaults_and_saved_on_the_point_of_sale(self):
+        settings = self._settings(self.pos_config_usd)
+        self.assertEqual(
+            (settings.pos_dms_replenish_window_days, settings.pos_dms_replenish_lead_days,
+             settings.pos_dms_replenish_safety_days, settings.pos_dms_replenish_slow_days),
+            (28, 3, 2, 30),
+        )
+        settings.pos_dms_replenish_window_days = 14
+        settings.pos_dms_replenish_lead_days = 5
+        settings.pos_dms_replenish_safety_days = 0
+        settings.pos_dms_replenish_slow_days = 60
+        settings.save().execute()
+        self.assertEqual(
+            (self.pos_config_usd.dms_replenish_window_days, self.pos_config_usd.dms_replenish_lead_days,
+             self.pos_config_usd.dms_replenish_safety_days, self.pos_config_usd.dms_replenish_slow_days),
+            (14, 5, 0, 60),
+        )
+        self.assertEqual(self.config_b.dms_replenish_window_days, 28, "only the selected point of sale changes")
+
+    def test_invalid_values_refused(self):
+        settings = self._settings(self.pos_config_usd)
+        settings.pos_dms_replenish_window_days = 0
+        with self.assertRaises(ValidationError) as catcher:  # rolled back to a savepoint
+            settings.save().execute()
+        self.assertIn("must be at least one day", str(catcher.exception))
+        settings = self._settings(self.pos_config_usd)
+        settings.pos_dms_replenish_lead_days = -1
+        with self.assertRaises(ValidationError) as catcher:
+            settings.save().execute()
+        self.assertIn("cannot be negative", str(catcher.exception))
+        self.assertEqual((self.pos_config_usd.dms_replenish_window_days, self.pos_config_usd.dms_replenish_lead_days),
+                         (28, 3))
+
+    def test_hidden_for_a_point_of_sale_without_store(self):
+        plain = self.pos_config_usd.copy(
+            {"name": "HQ counter", "channel_member_id": False,
+             "payment_method_ids": [Command.set(self.bank_payment_method.ids)]}
+        )
+        settings = self._settings(plain)
+        with self.assertRaisesRegex(AssertionError, "invisible"):
+            settings.pos_dms_replenish_window_days = 7
+
+
+@tagged("post_install", "-at_install")
+class TestPosReplenishmentOrderedBy(StorePosCommon):
+    """The order sent from the till is the cashier's: the approver sees who asked for it."""
+
+    def test_cashier_is_the_requester(self):
+        self.env["tier.definition"].create(
+            {"name": "Dealer approves store orders (till)",
+             "model_id": self.env.ref("distribution_core.model_distribution_channel_order").id,
+             "review_type": "individual", "reviewer_id": self.env.user.id, "definition_domain": "[]"}
+        )
+        contact = self.env["res.partner"].create({"name": "Till cashier", "parent_id": self.store_a.partner_id.id})
+        cashier = new_test_user(
+            self.env, login="till_cashier", groups="distribution_pos.group_store_staff", partner_id=contact.id
+        )
+        self.assertFalse(cashier.has_group("distribution_core.group_channel_user"), "no channel rights of its own")
+        result = self.pos_config_usd.with_user(cashier).dms_submit_replenishment(
+            [{"product_id": self.goods.id, "qty": 4}]
+        )
+        order = self.env["distribution.channel.order"].browse(result["id"])
+        self.assertEqual((order.state, order.validation_status), ("submitted", "pending"))
+        self.assertEqual((order.requested_by_id, order.create_uid), (cashier, cashier))
+        self.assertEqual(order.review_ids.requested_by, cashier)
+        self.assertEqual(set(order.message_ids.author_id.ids), set(cashier.partner_id.ids))
