@@ -5,6 +5,20 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_round
 
 OPEN_CHANNEL_ORDER_STATES = ("submitted", "approved", "shipped")
+# marks an order sent from a store's till (the caller's access to the till checked first);
+# a Python object, so that no RPC context can carry it
+TILL_ORDER = object()
+
+
+class DistributionChannelOrder(models.Model):
+    _inherit = "distribution.channel.order"
+
+    def _check_buyer(self):
+        """A replenishment sent from the till of the buyer store is the store's own order,
+        whoever works the till (a cashier without channel rights, HQ staff at the counter)."""
+        if self.env.context.get("dms_till_order") is TILL_ORDER:
+            return
+        super()._check_buyer()
 
 
 class DistributionPosReplenishment(models.AbstractModel):
@@ -149,7 +163,7 @@ class DistributionPosReplenishment(models.AbstractModel):
         # sudo: the cashier need not have channel rights (checked above: a user of this store's
         # point of sale); still acting as the cashier, who is recorded as the one who ordered,
         # created the order and requested its approval
-        order = store.sudo()._portal_submit_order(
+        order = store.sudo().with_context(dms_till_order=TILL_ORDER)._portal_submit_order(
             [(product, quantities[product.id]) for product in products], note=note
         )
         return {"id": order.id, "model": order._name, "name": order.name, "state": order.state}

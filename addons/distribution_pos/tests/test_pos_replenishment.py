@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .test_pos_sellout import StorePosCommon
@@ -69,15 +69,30 @@ class TestPosReplenishmentOrderedBy(StorePosCommon):
              "review_type": "individual", "reviewer_id": self.env.user.id, "definition_domain": "[]"}
         )
         contact = self.env["res.partner"].create({"name": "Till cashier", "parent_id": self.store_a.partner_id.id})
-        cashier = new_test_user(
+        store_cashier = new_test_user(
             self.env, login="till_cashier", groups="distribution_pos.group_store_staff", partner_id=contact.id
         )
-        self.assertFalse(cashier.has_group("distribution_core.group_channel_user"), "no channel rights of its own")
-        result = self.pos_config_usd.with_user(cashier).dms_submit_replenishment(
-            [{"product_id": self.goods.id, "qty": 4}]
+        # HQ staff working the store's counter: a POS user, neither in the channel nor of the store
+        hq_cashier = new_test_user(self.env, login="hq_cashier", groups="point_of_sale.group_pos_user")
+        for cashier in store_cashier | hq_cashier:
+            self.assertFalse(cashier.has_group("distribution_core.group_channel_user"), "no channel rights")
+            result = self.pos_config_usd.with_user(cashier).dms_submit_replenishment(
+                [{"product_id": self.goods.id, "qty": 4}]
+            )
+            order = self.env["distribution.channel.order"].browse(result["id"])
+            self.assertEqual((order.buyer_member_id, order.supplier_member_id), (self.store_a, self.dealer))
+            self.assertEqual((order.state, order.validation_status), ("submitted", "pending"))
+            self.assertEqual((order.requested_by_id, order.create_uid), (cashier, cashier))
+            self.assertEqual(order.review_ids.requested_by, cashier, "the approver sees who asked")
+            self.assertEqual(order.message_ids.author_id, cashier.partner_id, "not OdooBot")
+
+    def test_buyer_check_kept_outside_the_till(self):
+        """The till's exception to 'only the buyer submits' cannot be used from elsewhere."""
+        hq_cashier = new_test_user(self.env, login="hq_cashier2", groups="point_of_sale.group_pos_user")
+        order = self.env["distribution.channel.order"].create(
+            {"buyer_member_id": self.store_a.id,
+             "line_ids": [Command.create({"product_id": self.goods.id, "product_uom_qty": 1})]}
         )
-        order = self.env["distribution.channel.order"].browse(result["id"])
-        self.assertEqual((order.state, order.validation_status), ("submitted", "pending"))
-        self.assertEqual((order.requested_by_id, order.create_uid), (cashier, cashier))
-        self.assertEqual(order.review_ids.requested_by, cashier)
-        self.assertEqual(set(order.message_ids.author_id.ids), set(cashier.partner_id.ids))
+        with self.assertRaises(AccessError):
+            order.with_user(hq_cashier).sudo().with_context(dms_till_order=True).action_submit()
+        self.assertEqual(order.state, "draft")
