@@ -128,6 +128,7 @@ class DistributionDemo(models.AbstractModel):
             promotion_products = promotion_products.browse()
         favourites = products[: max(3, len(products) // 3)] | promotion.rule_ids.product_ids
         today = fields.Date.context_today(self)
+        manager = env.ref("base.user_admin")
         orders = env["pos.order"]
         for days_ago in range(DEMO_DAYS, 0, -1):
             day = today - timedelta(days=days_ago)
@@ -136,10 +137,14 @@ class DistributionDemo(models.AbstractModel):
                 for product in {rng.choice(favourites if rng.random() < 0.7 else products) for _i in range(rng.randint(1, 3))}:
                     qty = rng.randint(1, 3)
                     price = pricelist._get_product_price(product, qty) if pricelist else product.lst_price
+                    # now and then a deep manual discount: below the resale floor, half of them
+                    # allowed by a manager at the till (see Store Sales below the Resale Floor)
+                    discount = 30.0 if rng.random() < 0.03 else 0.0
                     lines.append(Command.create({
-                        "product_id": product.id, "qty": qty, "price_unit": price,
+                        "product_id": product.id, "qty": qty, "price_unit": price, "discount": discount,
                         "price_subtotal": 0.0, "price_subtotal_incl": 0.0,
                         "tax_ids": [Command.set(product.taxes_id.ids)],
+                        "channel_override_user_id": manager.id if discount and rng.random() < 0.5 else False,
                     }))
                 moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=rng.randint(1, 12),
                                                                                 minutes=rng.randint(0, 59))
@@ -165,6 +170,7 @@ class DistributionDemo(models.AbstractModel):
                 })
                 order.action_pos_order_paid()
                 orders |= order
+        orders.lines._channel_check_floors()  # as when the till syncs its orders
         try:
             with env.cr.savepoint():
                 session.action_pos_session_closing_control()
