@@ -14,3 +14,7 @@ from . import sale_order_line
 from . import tier_validation
 from . import distribution_channel_order
 from . import distribution_sellout
+from . import distribution_code
+from . import stock_picking
+from . import distribution_diversion
+from . import distribution_demo_diversion

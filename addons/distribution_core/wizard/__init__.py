@@ -1,1 +1,3 @@
 from . import distribution_reason_wizard
+from . import code_import
+from . import diversion_confirm

@@ -154,3 +154,12 @@ class PosConfig(models.Model):
         store = self.sudo().channel_member_id
         allowed = programs.sudo().filtered(lambda program: program._is_published_to_store(store))
         return allowed.with_env(programs.env)
+
+    # Anti-diversion at the till ---------------------------------------------------
+
+    def dms_scan_code(self, code):
+        """The till's unit code scan (see distribution.pos.code.scan._scan), only at a
+        point of sale the cashier may open: the scan is recorded in its store's territory."""
+        self.ensure_one()
+        self.check_access("read")
+        return self.env["distribution.pos.code.scan"]._scan(self, code)

@@ -117,6 +117,14 @@ class DistributionRebateAgreement(models.Model):
         required=True,
     )
     overdue_reduce_percent = fields.Float(string="Reduction (%)", default=50.0)
+    diversion_action = fields.Selection(
+        [("none", "No condition"), ("deduct", "Deduct the penalties"), ("void", "Void the rebate")],
+        string="Confirmed Diversion in the Period",
+        default="none",
+        required=True,
+        help="Diversion incidents (窜货) of the member confirmed with a penalty and seen in the period: deduct "
+        "their penalties from the period's rebate (never below zero), or earn nothing for the period.",
+    )
     settlement_mode = fields.Selection(
         [("credit_note", "Credit note"), ("vendor_bill", "Vendor bill")], default="credit_note", required=True
     )

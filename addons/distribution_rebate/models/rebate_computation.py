@@ -25,6 +25,7 @@ RESULT_FIELDS = [
     "rate",
     "amount_before_conditions",
     "overdue_amount",
+    "diversion_penalty",
     "amount",
     "next_threshold",
     "next_missing",
@@ -85,6 +86,9 @@ class DistributionRebateComputation(models.Model):
     rate = fields.Float(string="Rate Applied", digits=(16, 4))
     amount_before_conditions = fields.Monetary(string="Earned before Conditions")
     overdue_amount = fields.Monetary(string="Overdue at Period End")
+    diversion_penalty = fields.Monetary(
+        string="Diversion Penalties", help="Penalties of the member's diversion incidents confirmed in the period."
+    )
     amount = fields.Monetary(string="Earned")
     amount_settled = fields.Monetary(string="Settled", compute="_compute_amount_settled", store=True)
     amount_to_settle = fields.Monetary(compute="_compute_amount_settled", store=True)
@@ -315,6 +319,30 @@ class DistributionRebateComputation(models.Model):
         return {(member_id, date_to): float(amount or 0.0) for member_id, date_to, amount in self.env.cr.fetchall()}
 
     @api.model
+    def _diversion_rows(self, agreements, scopes):
+        """Confirmed diversion incidents of each member seen in each period:
+        {(member id, date_from, date_to): (count, penalties)}, in one grouped query."""
+        with_condition = set(agreements.filtered(lambda a: a.diversion_action != "none").ids)
+        keys = sorted({(member_id, date_from, date_to) for agreement_id, member_id, date_from, date_to in scopes
+                       if agreement_id in with_condition})
+        if not keys:
+            return {}
+        self.env["distribution.diversion.incident"].flush_model(["expected_member_id", "state", "date", "penalty_amount"])
+        self.env.cr.execute(
+            """
+            SELECT k.member_id, k.date_from, k.date_to, COUNT(i.id), SUM(i.penalty_amount)
+              FROM unnest(%s::int[], %s::date[], %s::date[]) AS k(member_id, date_from, date_to)
+              JOIN distribution_diversion_incident i ON i.expected_member_id = k.member_id
+             WHERE i.state = 'confirmed'
+               AND i.date >= k.date_from AND i.date < k.date_to + 1
+          GROUP BY k.member_id, k.date_from, k.date_to
+            """,
+            [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]],
+        )
+        return {(member_id, date_from, date_to): (count, float(penalty or 0.0))
+                for member_id, date_from, date_to, count, penalty in self.env.cr.fetchall()}
+
+    @api.model
     def _compute_agreements(self, agreements, up_to=None):
         """Compute (or recompute) every started period of the agreements, set-based: one scan of the
         invoice lines for the basis (and last year's), one query for overdue, one upsert."""
@@ -342,6 +370,7 @@ class DistributionRebateComputation(models.Model):
         totals.update(self._sellout_totals(sell_out, products))
         timings["basis"] = time.perf_counter() - started - sum(timings.values())
         overdue = self._overdue_rows(agreements, scopes)
+        diversion = self._diversion_rows(agreements, scopes)
         timings["overdue"] = time.perf_counter() - started - sum(timings.values())
         templates = self._explanation_templates()
         now = fields.Datetime.now()
@@ -357,6 +386,7 @@ class DistributionRebateComputation(models.Model):
                 previous if previous is None or previous[2] else None,
                 overdue.get((member_id, date_to), 0.0) if plan["overdue_action"] != "none" else 0.0,
                 templates,
+                diversion=diversion.get((member_id, date_from, date_to)),
             )
             rows.append((agreement_id, member_id, date_from, date_to, count) + tuple(values[n] for n in RESULT_FIELDS))
         timings["evaluate"] = time.perf_counter() - started - sum(timings.values())
@@ -447,6 +477,10 @@ class DistributionRebateComputation(models.Model):
             "cap": self.env._("Capped at %(cap)s."),
             "void": self.env._("Voided: %(amount)s overdue at the period end."),
             "reduce": self.env._("Reduced by %(pct)s%%: %(amount)s overdue at the period end."),
+            "diversion_void": self.env._("Voided: %(count)s diversion incident(s) confirmed in the period."),
+            "diversion_deduct": self.env._(
+                "Diversion penalties of %(amount)s deducted (%(count)s incident(s) confirmed in the period)."
+            ),
             "units": self.env._("units"),
         }
 
@@ -493,7 +527,7 @@ class DistributionRebateComputation(models.Model):
         cr.execute(
             """
             SELECT id, rebate_type, basis, basis_source, rate, min_basis, cap_amount, overdue_action,
-                   overdue_reduce_percent, growth_reference, growth_target, company_id
+                   overdue_reduce_percent, growth_reference, growth_target, company_id, diversion_action
               FROM distribution_rebate_agreement
              WHERE id = ANY(%s)
             """,
@@ -518,6 +552,7 @@ class DistributionRebateComputation(models.Model):
                 "cap": vals["cap_amount"] or 0.0,
                 "overdue_action": vals["overdue_action"],
                 "overdue_reduce_percent": vals["overdue_reduce_percent"],
+                "diversion_action": vals["diversion_action"] or "none",
                 "growth_target": vals["growth_target"] if growth and vals["growth_reference"] == "target" else None,
                 "needs_last_year": growth and vals["growth_reference"] == "last_year",
                 "rounding": currency.rounding,
@@ -527,10 +562,11 @@ class DistributionRebateComputation(models.Model):
         return plans
 
     @api.model
-    def _evaluate(self, plan, basis, last_year, overdue_amount, templates):
+    def _evaluate(self, plan, basis, last_year, overdue_amount, templates, diversion=None):
         """The computation's figures from its basis (plain Python, no query).
 
-        `last_year`: (amount, quantity, line count) of the same period last year, or None."""
+        `last_year`: (amount, quantity, line count) of the same period last year, or None.
+        `diversion`: (count, penalties) of the member's confirmed diversion incidents in the period, or None."""
         rounding = plan["rounding"]
         money = plan["format"]
         factor = plan["factor"]
@@ -564,6 +600,15 @@ class DistributionRebateComputation(models.Model):
                 notes.append(
                     templates["reduce"] % {"pct": plan["overdue_reduce_percent"], "amount": money(overdue_amount)}
                 )
+        diversion_count, diversion_penalty = diversion or (0, 0.0)
+        if plan.get("diversion_action", "none") == "none":
+            diversion_count, diversion_penalty = 0, 0.0
+        if diversion_count and plan["diversion_action"] == "void":
+            amount = 0.0
+            notes.append(templates["diversion_void"] % {"count": diversion_count})
+        elif diversion_count and plan["diversion_action"] == "deduct":
+            amount = max(float_round(amount - diversion_penalty, precision_rounding=rounding), 0.0)
+            notes.append(templates["diversion_deduct"] % {"amount": money(diversion_penalty), "count": diversion_count})
         explanation = templates["main"] % {
             "basis": f"{basis:,.2f}",
             "unit": unit,
@@ -578,6 +623,7 @@ class DistributionRebateComputation(models.Model):
             "rate": result.rate / factor if factor else result.rate,
             "amount_before_conditions": before,
             "overdue_amount": overdue_amount,
+            "diversion_penalty": diversion_penalty,
             "amount": amount,
             "next_threshold": result.next_threshold,
             "next_missing": max(result.next_threshold - basis, 0.0) if result.next_threshold else 0.0,

@@ -2,3 +2,4 @@ from . import test_rebate_math
 from . import test_rebate_engine
 from . import test_rebate_ui
 from . import test_statement
+from . import test_rebate_diversion

@@ -1,0 +1,137 @@
+import json
+import math
+
+from odoo import http
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+# HTTP status of each verdict: a malformed code is the client's error, an unknown one is not found
+STATUS = {"malformed": 400, "unknown": 404, "genuine": 200, "sold": 200}
+
+
+def _coordinate(value):
+    """A latitude or longitude sent by the client, or None (never an error: the scan still counts)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+class DistributionScan(http.Controller):
+    """The public code check: anyone may scan a unit code and learn whether it is genuine.
+
+    Answers never name a member nor show a price to an anonymous scanner; the scan is recorded
+    with the client's address and, when the browser gave it, its location, and a code seen
+    outside its territory opens a diversion incident."""
+
+    def _scan_context(self):
+        """(scan type, member) of the current user: anonymous, a channel member's portal user or
+        an internal user."""
+        user = request.env.user
+        if user._is_public():
+            return "public", None
+        if user.share:
+            member = request.env["distribution.member"].sudo()._for_user(user)
+            return "portal", member or None
+        return "backend", None
+
+    def _scan(self, code, latitude=None, longitude=None):
+        """(HTTP status, answer, extra headers) of one scan, rate-limited per client address."""
+        Scan = request.env["distribution.code.scan"].sudo()  # sudo: anonymous scanners record scans
+        ip_address = request.httprequest.remote_addr
+        retry_after = Scan._rate_limit_retry_after(ip_address)
+        if retry_after:
+            return 429, {
+                "result": "rate_limited",
+                "message": request.env._(
+                    "Too many scans from your address. Try again in %(seconds)s seconds.", seconds=retry_after
+                ),
+            }, [("Retry-After", str(retry_after))]
+        scan_type, member = self._scan_context()
+        answer = Scan._record_scan(
+            code if isinstance(code, str) else "", scan_type, member=member,
+            latitude=_coordinate(latitude), longitude=_coordinate(longitude), ip_address=ip_address,
+        )
+        return STATUS[answer["result"]], answer, []
+
+    def _wants_json(self, kwargs):
+        if kwargs.get("format") == "json":
+            return True
+        accept = request.httprequest.accept_mimetypes
+        return accept.best == "application/json"
+
+    def _render_page(self, status=200, answer=None, code="", headers=None):
+        return request.render(
+            "distribution_core.scan_page",
+            {"answer": answer, "code": code, "status": status},
+            status=status,
+            headers=headers,
+        )
+
+    @http.route("/dist/scan", type="http", auth="public", methods=["GET"], website=True, sitemap=False)
+    def scan_page(self, code=None, latitude=None, longitude=None, **kwargs):
+        """The scan page: a form to type or paste a code, optionally with the browser's location;
+        with `code`, the verdict."""
+        if not code:
+            return self._render_page()
+        status, answer, headers = self._scan(code, latitude, longitude)
+        if self._wants_json(kwargs):
+            return request.make_json_response(answer, headers=headers, status=status)
+        return self._render_page(status, answer, code, headers)
+
+    @http.route("/dist/scan/<string:code>", type="http", auth="public", methods=["GET"], website=True,
+                sitemap=False, save_session=False)
+    def scan_code(self, code, latitude=None, longitude=None, **kwargs):
+        """JSON with `Accept: application/json` or `?format=json`, else the page with the verdict."""
+        status, answer, headers = self._scan(code, latitude, longitude)
+        if self._wants_json(kwargs):
+            return request.make_json_response(answer, headers=headers, status=status)
+        return self._render_page(status, answer, code, headers)
+
+    @http.route("/dist/scan/json", type="http", auth="public", methods=["POST"], csrf=False, sitemap=False,
+                save_session=False)
+    def scan_json(self, **kwargs):
+        """Body: {"code": "...", "latitude": 30.27, "longitude": 120.15} (location optional)."""
+        try:
+            body = json.loads(request.httprequest.get_data() or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return request.make_json_response(
+                {"result": "malformed", "message": request.env._('Send a JSON object such as {"code": "..."}.')},
+                status=400,
+            )
+        status, answer, headers = self._scan(body.get("code") or "", body.get("latitude"), body.get("longitude"))
+        return request.make_json_response(answer, headers=headers, status=status)
+
+
+class DistributionDiversionPortal(CustomerPortal):
+    """My Account → Diversion incidents: the incidents about the goods of the member (and its
+    sub-members), read-only."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "diversion_incident_count" in counters:
+            Incident = request.env["distribution.diversion.incident"]
+            values["diversion_incident_count"] = (
+                Incident.search_count([]) if request.env["distribution.member"]._for_user() else 0
+            )
+        return values
+
+    @http.route(["/my/diversion"], type="http", auth="user", website=True)
+    def portal_my_diversion(self, **kwargs):
+        member = request.env["distribution.member"]._for_user()
+        if not member:
+            return request.render("distribution_core.portal_no_channel", self._prepare_portal_layout_values())
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "diversion",
+                "member": member,
+                # record rules: the incidents of the member's own goods and its sub-members'
+                "incidents": request.env["distribution.diversion.incident"].search([], limit=200),
+            }
+        )
+        return request.render("distribution_core.portal_my_diversion", values)
