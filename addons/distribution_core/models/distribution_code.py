@@ -464,9 +464,9 @@ class DistributionCode(models.Model):
     # ------------------------------------------------------------------
     # Labels
     # ------------------------------------------------------------------
-    def action_print_labels(self):
-        if not self:
-            raise UserError(self.env._("Select the codes to print."))
+    def _check_label_count(self):
+        """A label sheet is refused beyond MAX_LABELS codes (a PDF of a million labels would exhaust
+        the server; label printers take the CSV export instead)."""
         if len(self) > MAX_LABELS:
             raise UserError(
                 self.env._(
@@ -475,6 +475,11 @@ class DistributionCode(models.Model):
                     max=MAX_LABELS,
                 )
             )
+
+    def action_print_labels(self):
+        if not self:
+            raise UserError(self.env._("Select the codes to print."))
+        self._check_label_count()
         return self.env.ref("distribution_core.action_report_distribution_code_label").report_action(self, config=False)  # basic layout: no company layout to set up
 
     # ------------------------------------------------------------------
@@ -679,23 +684,47 @@ class DistributionCodeBinding(models.Model):
     _code_level_unique = models.Constraint("UNIQUE(code_id, level)", "A code can be bound once per level.")
 
 
-class DistributionChannelOrder(models.Model):
-    """Codes shipped with a channel order are bound to the buyer when the supplier ships."""
+class DistributionCodeHolder(models.AbstractModel):
+    """A document that carries unit codes to bind (a delivery, a channel order): the codes'
+    count, the import wizard and the list of its codes. The document declares `dist_code_ids`
+    and the hooks `_dms_code_products`, `_dms_code_member`, `_dms_code_quantities` and
+    `_dms_check_code_editable` used by the import wizard."""
 
-    _inherit = "distribution.channel.order"
+    _name = "distribution.code.holder"
+    _description = "Document with Unit Codes"
 
-    dist_code_ids = fields.Many2many(
-        "distribution.code", "distribution_channel_order_code_rel", "order_id", "code_id", string="Unit Codes",
-        copy=False, groups="distribution_core.group_channel_user",
-    )
+    # each document redeclares it with its own relation table
+    dist_code_ids = fields.Many2many("distribution.code", string="Unit Codes")
     dist_code_count = fields.Integer(
         string="Codes", compute="_compute_dist_code_count", groups="distribution_core.group_channel_user"
     )
 
     @api.depends("dist_code_ids")
     def _compute_dist_code_count(self):
-        for order in self:
-            order.dist_code_count = len(order.dist_code_ids)
+        for document in self:
+            document.dist_code_count = len(document.dist_code_ids)
+
+    def action_import_codes(self):
+        self.ensure_one()
+        return self.env["distribution.code.import"]._open_for(self)
+
+    def action_view_codes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("distribution_core.distribution_code_action")
+        action["domain"] = [("id", "in", self.dist_code_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+
+class DistributionChannelOrder(models.Model):
+    """Codes shipped with a channel order are bound to the buyer when the supplier ships."""
+
+    _inherit = ["distribution.channel.order", "distribution.code.holder"]
+
+    dist_code_ids = fields.Many2many(
+        "distribution.code", "distribution_channel_order_code_rel", "order_id", "code_id", string="Unit Codes",
+        copy=False, groups="distribution_core.group_channel_user",
+    )
 
     def _dms_code_products(self):
         return self.line_ids.product_id
@@ -719,18 +748,6 @@ class DistributionChannelOrder(models.Model):
             order.dist_code_ids._bind(order.buyer_member_id, channel_order=order)
         return res
 
-    def action_import_codes(self):
-        self.ensure_one()
-        return self.env["distribution.code.import"]._open_for(self)
-
-    def action_view_codes(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("distribution_core.distribution_code_action")
-        action["domain"] = [("id", "in", self.dist_code_ids.ids)]
-        action["context"] = {"create": False}
-        return action
-
-
 
 class ReportDistributionCodeLabel(models.AbstractModel):
     """The QR label sheet, refused beyond MAX_LABELS codes (a PDF of a million labels would
@@ -742,12 +759,5 @@ class ReportDistributionCodeLabel(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         codes = self.env["distribution.code"].browse(docids)
-        if len(codes) > MAX_LABELS:
-            raise UserError(
-                self.env._(
-                    "A label sheet holds at most %(max)s codes: select fewer codes, or export the batch "
-                    "as CSV for a label printer.",
-                    max=MAX_LABELS,
-                )
-            )
+        codes._check_label_count()
         return {"doc_ids": codes.ids, "doc_model": "distribution.code", "docs": codes}

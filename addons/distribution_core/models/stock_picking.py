@@ -6,24 +6,16 @@ class StockPicking(models.Model):
     """Unit codes scanned or imported for a delivery are bound to the receiving channel member
     when the delivery is validated."""
 
-    _inherit = "stock.picking"
+    _inherit = ["stock.picking", "distribution.code.holder"]
 
     dist_code_ids = fields.Many2many(
         "distribution.code", "distribution_code_stock_picking_rel", "picking_id", "code_id", string="Unit Codes",
         copy=False, groups="distribution_core.group_channel_user",
     )
-    dist_code_count = fields.Integer(
-        string="Codes", compute="_compute_dist_code_count", groups="distribution_core.group_channel_user"
-    )
     dist_member_id = fields.Many2one(
         "distribution.member", string="Channel Member", compute="_compute_dist_member_id",
         help="The channel member this delivery goes to, if any.",
     )
-
-    @api.depends("dist_code_ids")
-    def _compute_dist_code_count(self):
-        for picking in self:
-            picking.dist_code_count = len(picking.dist_code_ids)
 
     @api.depends("partner_id.commercial_partner_id.channel_member_id", "picking_type_code")
     def _compute_dist_member_id(self):
@@ -73,14 +65,3 @@ class StockPicking(models.Model):
                 )
             picking.dist_code_ids._bind(member, picking=picking)
         return res
-
-    def action_import_codes(self):
-        self.ensure_one()
-        return self.env["distribution.code.import"]._open_for(self)
-
-    def action_view_codes(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("distribution_core.distribution_code_action")
-        action["domain"] = [("id", "in", self.dist_code_ids.ids)]
-        action["context"] = {"create": False}
-        return action
