@@ -88,6 +88,9 @@ class DistributionCodeScan(models.Model):
     _description = "Code Scan"
     _order = "date desc, id desc"
     _rec_name = "code_text"
+    # an immutable log written once per scan: `date` and `user_id` say when and by whom, so the four
+    # create/write columns (two more foreign keys checked on every insert) are left out
+    _log_access = False
 
     code_id = fields.Many2one("distribution.code", index=True, ondelete="set null", readonly=True)
     code_text = fields.Char(string="Scanned Text", readonly=True)
@@ -229,13 +232,9 @@ class DistributionCodeScan(models.Model):
         columns = list(row)
         self.env.cr.execute(
             SQL(
-                "INSERT INTO distribution_code_scan (%s, date, create_uid, create_date, write_uid, write_date) "
-                "VALUES (%s, (now() AT TIME ZONE 'UTC'), %s, (now() AT TIME ZONE 'UTC'), %s, "
-                "(now() AT TIME ZONE 'UTC')) RETURNING id",
+                "INSERT INTO distribution_code_scan (%s, date) VALUES (%s, (now() AT TIME ZONE 'UTC')) RETURNING id",
                 SQL(", ").join(SQL.identifier(column) for column in columns),
                 SQL(", ").join(row[column] for column in columns),
-                self.env.uid,
-                self.env.uid,
             )
         )
         return self.env.cr.fetchone()[0]

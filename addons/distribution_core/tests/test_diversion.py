@@ -331,9 +331,18 @@ class TestDiversionHttp(DiversionCommon, DistributionHttpCommon):
         self.assertEqual(response.status_code, 200)
         self.assertIn('name="code"', response.text)
         self.assertIn("o_dist_scan_locate", response.text)
+        # a browser following a label's URL is sent on to the page, which records the scan once
+        Scan = self.env["distribution.code.scan"]
+        before = Scan.search_count([("code_id", "=", code.id)])
+        response = self.url_open(f"/dist/scan/{code.name}?latitude=30.27&longitude=120.15", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith(
+            f"/dist/scan?code={code.name}&latitude=30.27&longitude=120.15"))
+        self.assertEqual(Scan.search_count([("code_id", "=", code.id)]), before)
         response = self.url_open(f"/dist/scan/{code.name}")
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_dist_scan_genuine", response.text)
+        self.assertEqual(Scan.search_count([("code_id", "=", code.id)]), before + 1)
         self.assertIn(self.product_a.name, response.text)
         self.assertNotIn(self.members["dl_hz"].name, response.text)
         response = self.url_open(f"/dist/scan?code={self._code_text()}")
@@ -341,8 +350,14 @@ class TestDiversionHttp(DiversionCommon, DistributionHttpCommon):
         self.assertIn("o_dist_scan_unknown", response.text)
         # translated verdict
         self.env.ref("base.lang_zh_CN").sudo().active = True
-        response = self.url_open("/dist/scan?code=0O0", headers={"Cookie": "frontend_lang=zh_CN"})
+        self.opener.cookies.set("frontend_lang", "zh_CN")
+        response = self.url_open("/dist/scan?code=0O0")
         self.assertEqual(response.status_code, 400)
+        self.assertIn("这不是有效的防窜码", response.text)
+        # the JSON answer speaks the scanner's language (Accept-Language)
+        response = self.url_open("/dist/scan/0O0?format=json", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+        self.assertEqual(response.status_code, 400)
+        self.assertTrue(response.json()["message"].startswith("这不是有效的防窜码"))
 
     def test_rate_limit(self):
         self.env["ir.config_parameter"].sudo().set_param("distribution_core.scan_rate_limit", "3")
