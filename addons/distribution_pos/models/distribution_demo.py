@@ -70,7 +70,7 @@ class DistributionDemo(models.AbstractModel):
         env = self.env
         code = store.code[-3:]
         warehouse = env["stock.warehouse"].create(
-            {"name": store.name, "code": f"S{code}", "company_id": hq.id}
+            {"name": store.name, "code": f"S{code}", "company_id": hq.id, "partner_id": store.partner_id.id}
         )
         PosConfig = env["pos.config"]
         journal, payment_method_ids = PosConfig._create_journal_and_payment_methods(
