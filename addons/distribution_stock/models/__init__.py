@@ -1,0 +1,10 @@
+from . import (
+    channel_movement,
+    channel_stock,
+    distribution_demo_stock,
+    distribution_member,
+    res_company,
+    res_config_settings,
+    stock_analysis,
+    stock_report,
+)

@@ -1,0 +1,1 @@
+from . import test_channel_stock, test_stock_analysis
