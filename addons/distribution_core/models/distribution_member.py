@@ -499,6 +499,17 @@ class DistributionMember(models.Model):
             domain &= Domain("default_code", "in", list(variants)) | Domain("barcode", "in", list(codes))
         return self.env["product.product"].sudo().search(domain, order="default_code, id")
 
+    def _orderable_products_by_code(self, codes):
+        """{normalised code: product} of the products the member may order whose internal reference or
+        barcode is one of `codes` (normalised); a product's reference wins over another's barcode."""
+        self.ensure_one()
+        by_code = {}
+        for product in self._orderable_products(list(codes)) if codes else []:
+            for code in (product.default_code, product.barcode):
+                if code:
+                    by_code.setdefault(normalize_code(code), product)
+        return by_code
+
     def _parse_order_text(self, text):
         """Parse pasted or scanned lines ``code,qty`` (also ``code qty``, ``code<TAB>qty``
         or a bare code, meaning 1). Returns ([(product, qty)], [error messages])."""
@@ -521,13 +532,7 @@ class DistributionMember(models.Model):
                 errors.append(self.env._("Line %(n)s: the quantity must be positive.", n=number))
                 continue
             wanted.append((number, code, qty))
-        products = self._orderable_products([code for _n, code, _q in wanted]) if wanted else self.env["product.product"]
-        by_code = {}
-        for product in products:
-            if product.default_code:
-                by_code.setdefault(normalize_code(product.default_code), product)
-            if product.barcode:
-                by_code.setdefault(normalize_code(product.barcode), product)
+        by_code = self._orderable_products_by_code({code for _n, code, _q in wanted})
         result = {}
         for number, code, qty in wanted:
             product = by_code.get(code)

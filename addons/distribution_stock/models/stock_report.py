@@ -144,11 +144,7 @@ class DistributionStockReport(models.Model):
             raise UserError(self.env._("A stock report has at most %(max)s rows: split the file.", max=MAX_ROWS))
         codes = {normalize_code(unicodedata.normalize("NFKC", str(code or ""))) for _row, code, _qty in rows}
         codes.discard("")
-        by_code = {}
-        for product in member._orderable_products(list(codes)) if codes else []:
-            for code in (product.default_code, product.barcode):
-                if code:
-                    by_code.setdefault(normalize_code(code), product)
+        by_code = member._orderable_products_by_code(codes)
         lines, rejects, seen = [], [], {}
         for row, code, qty in rows:
             code_text = str(code if code is not None else "").strip()
