@@ -79,7 +79,12 @@ class DistributionScan(http.Controller):
     def _render_page(self, status=200, answer=None, code="", headers=None):
         return request.render(
             "distribution_core.scan_page",
-            {"answer": answer, "code": code, "status": status},
+            {
+                "answer": answer,
+                "code": code,
+                "status": status,
+                "legacy_codes": request.env["distribution.code"].sudo()._accepts_legacy_codes(),
+            },
             status=status,
             headers=headers,
         )

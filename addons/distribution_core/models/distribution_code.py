@@ -36,6 +36,9 @@ CODE_LENGTH = BODY_LENGTH + 1
 _VALUES = {char: value for value, char in enumerate(ALPHABET)}
 _ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _BLANKS = re.compile(r"[\s\-_.]+")
+# codes of a previous system, imported as they are printed on the units in the field: no check character
+LEGACY_CODE = re.compile(r"[0-9A-Z]{6,40}")
+LEGACY_CODES_PARAM = "distribution_core.legacy_codes"
 _RFC4648_TO_CROCKFORD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ALPHABET.encode())
 _GF_MODULUS = 0b100101  # x^5 + x^2 + 1
 
@@ -116,6 +119,15 @@ def is_well_formed(text):
             return False
         total ^= _WEIGHTED[CODE_LENGTH - 1 - index][value]
     return total == 0
+
+
+def is_legacy_candidate(text):
+    """Whether the normalized text may be a code imported from a previous system (letters and digits, 6 to
+    40 of them, no check character). A text shaped like one of our codes (17 characters of our alphabet)
+    is not: a typing error in one of ours must still be caught offline by its check character."""
+    if not text or not LEGACY_CODE.fullmatch(text):
+        return False
+    return not (len(text) == CODE_LENGTH and all(char in _VALUES for char in text))
 
 
 def format_code(code):
@@ -482,6 +494,12 @@ class DistributionCode(models.Model):
         self._check_label_count()
         return self.env.ref("distribution_core.action_report_distribution_code_label").report_action(self, config=False)  # basic layout: no company layout to set up
 
+    @api.model
+    def _accepts_legacy_codes(self):
+        """Whether codes of a previous system (without our check character) were imported, so that a text
+        that is not one of our codes may still be one of those (set by the data migration)."""
+        return self.env["ir.config_parameter"].sudo().get_param(LEGACY_CODES_PARAM) == "1"
+
     # ------------------------------------------------------------------
     # Reading a list of codes (import for a delivery)
     # ------------------------------------------------------------------
@@ -498,7 +516,7 @@ class DistributionCode(models.Model):
             if not text or (number == 1 and text.lower() == "code"):
                 continue
             code = normalize_code(text)
-            if not is_well_formed(code):
+            if not (is_well_formed(code) or (is_legacy_candidate(code) and self._accepts_legacy_codes())):
                 errors.append(self.env._("Line %(line)s: %(text)s is not a valid code.", line=number, text=text))
                 continue
             wanted.setdefault(code, number)

@@ -13,7 +13,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .distribution_code import is_well_formed, normalize_code
+from .distribution_code import is_legacy_candidate, is_well_formed, normalize_code
 
 _logger = logging.getLogger(__name__)
 
@@ -265,7 +265,9 @@ class DistributionCodeScan(models.Model):
         answer = {"result": "malformed", "product": "", "message": messages["malformed"], "incident": False}
         row = None
         outside = False
-        if is_well_formed(code_text):
+        if is_well_formed(code_text) or (
+            is_legacy_candidate(code_text) and self.env["distribution.code"]._accepts_legacy_codes()
+        ):
             self.env.flush_all()  # the code may have been bound in this transaction
             row = self._lookup_code(code_text)
             answer.update(result="unknown", message=messages["unknown"])

@@ -161,6 +161,30 @@ class TestDiversion(DiversionCommon, DistributionCommon):
             ["unknown", "sold", "malformed"],
         )
 
+    def test_legacy_codes_of_a_previous_system(self):
+        """Codes imported from a previous system carry no check character: refused as malformed until
+        the migration says legacy codes exist, then looked up like ours; ours are still checked offline."""
+        legacy = self._code("dl_hz")
+        legacy.name = "KX2024000123"  # as printed by the previous vendor
+        public = self.Scan.with_user(self.env.ref("base.public_user")).sudo()
+        self.assertEqual(public._record_scan("kx-2024-000123", "public")["result"], "malformed")
+        self.env["ir.config_parameter"].set_param("distribution_core.legacy_codes", "1")
+        self.assertEqual(public._record_scan("kx-2024-000123", "public")["result"], "genuine")
+        self.assertEqual(public._record_scan("KX2024000999", "public")["result"], "unknown")
+        # seen in the wrong territory: an incident, as for our codes
+        self.assertTrue(self._scan_as("dl_nj", legacy.name)["incident"])
+        # a typing error in one of our codes is still caught by its check character, without a lookup
+        ours = self._code_text()
+        typo = ours[:-2] + ("1" if ours[-2] != "1" else "2") + ours[-1]
+        with self.assertQueryCount(1):  # the INSERT of the scan only
+            self.assertEqual(public._record_scan(typo, "public")["result"], "malformed")
+        # too short or with other characters: still malformed
+        self.assertEqual(public._record_scan("KX12", "public")["result"], "malformed")
+        self.assertEqual(public._record_scan("KX2024*000123", "public")["result"], "malformed")
+        # a delivery's list of codes accepts them too
+        codes, errors = self.env["distribution.code"]._parse_code_lines(["kx2024000123"])
+        self.assertEqual((codes, errors), (legacy, []))
+
     def test_confirm_with_penalty_and_dismiss(self):
         first = self._code("dl_hz")
         second = self._code("rd_zj")

@@ -129,6 +129,8 @@ class PosConfig(models.Model):
         read_records = super()._load_pos_data_read(records, config)
         if read_records:
             read_records[0]["_channel_floor_rules"] = config._channel_floor_rules()
+            # codes of a previous system (imported by the data migration) carry no check character
+            read_records[0]["_dms_legacy_codes"] = self.env["distribution.code"].sudo()._accepts_legacy_codes()
         return read_records
 
     def _get_program_ids(self):

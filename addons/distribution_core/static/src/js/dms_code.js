@@ -87,3 +87,18 @@ export function isWellFormed(text) {
 export function formatCode(code) {
     return (code || "").match(/.{1,4}/g)?.join("-") || "";
 }
+
+/**
+ * Whether the normalized text may be a code imported from a previous system (letters and
+ * digits, 6 to 40, no check character); a text shaped like one of ours (17 characters of our
+ * alphabet) is not: its check character must catch a typing error. Twin of is_legacy_candidate.
+ *
+ * @param {string} text
+ * @returns {boolean}
+ */
+export function isLegacyCandidate(text) {
+    if (!text || !/^[0-9A-Z]{6,40}$/.test(text)) {
+        return false;
+    }
+    return !(text.length === CODE_LENGTH && [...text].every((char) => char in VALUES));
+}

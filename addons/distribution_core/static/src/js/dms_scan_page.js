@@ -1,7 +1,7 @@
 import { Interaction } from "@web/public/interaction";
 import { registry } from "@web/core/registry";
 import { _t } from "@web/core/l10n/translation";
-import { isWellFormed, normalizeCode } from "@distribution_core/js/dms_code";
+import { isLegacyCandidate, isWellFormed, normalizeCode } from "@distribution_core/js/dms_code";
 
 /**
  * The public scan page (/dist/scan): refuses a mistyped code before sending it (check
@@ -29,7 +29,8 @@ export class DistributionScanPage extends Interaction {
 
     onSubmit(ev) {
         const code = normalizeCode(this.codeInput.value);
-        if (!isWellFormed(code)) {
+        const legacy = this.el.dataset.legacyCodes && isLegacyCandidate(code);
+        if (!isWellFormed(code) && !legacy) {
             ev.preventDefault();
             this.codeInput.classList.add("is-invalid");
         }

@@ -7,7 +7,7 @@ import { ControlButtons } from "@point_of_sale/app/screens/product_screen/contro
 import { TextInputPopup } from "@point_of_sale/app/components/popups/text_input_popup/text_input_popup";
 import { useBarcodeReader } from "@point_of_sale/app/hooks/barcode_reader_hook";
 import { makeAwaitable } from "@point_of_sale/app/utils/make_awaitable_dialog";
-import { isWellFormed, normalizeCode } from "@distribution_core/js/dms_code";
+import { isLegacyCandidate, isWellFormed, normalizeCode } from "@distribution_core/js/dms_code";
 
 /** The unit codes of a line (its Char field holds them comma-separated). */
 export function lineUnitCodes(line) {
@@ -25,7 +25,8 @@ export function lineUnitCodes(line) {
 patch(PosStore.prototype, {
     async dmsScanUnitCode(text) {
         const code = normalizeCode(text || "");
-        if (!isWellFormed(code)) {
+        const legacy = this.config._dms_legacy_codes && isLegacyCandidate(code);
+        if (!isWellFormed(code) && !legacy) {
             this.sound?.play("scan-error");
             this.dialog.add(AlertDialog, {
                 title: _t("Not a Unit Code"),
