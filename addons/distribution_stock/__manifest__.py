@@ -21,6 +21,7 @@
         "views/stock_report_views.xml",
         "views/channel_stock_views.xml",
         "views/channel_movement_views.xml",
+        "views/channel_sales_views.xml",
         "views/stock_analysis_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_stock_templates.xml",

@@ -9,7 +9,7 @@ from odoo.addons.spreadsheet.utils.validate_data import fields_in_spreadsheet, m
 DASHBOARDS = {
     "distribution_dashboard.spreadsheet_dashboard_channel_sales": {
         "file": "distribution_dashboard/data/files/channel_sales_dashboard.json",
-        "models": {"distribution.channel.movement"},
+        "models": {"distribution.channel.sales.member", "distribution.channel.sales.product"},
     },
     "distribution_dashboard.spreadsheet_dashboard_channel_finance": {
         "file": "distribution_dashboard/data/files/channel_finance_dashboard.json",

@@ -281,7 +281,10 @@ def rows_for(px):
 # Channel Sales
 # ----------------------------------------------------------------------------------------------------------
 def channel_sales():
-    mv = "distribution.channel.movement"
+    # the nightly monthly aggregates (the live movement view is too slow over a large channel):
+    # member, tier and territory figures read the member one, product and category figures the product one
+    sm = "distribution.channel.sales.member"
+    sp = "distribution.channel.sales.product"
     d = Dashboard([
         ("sales_period", "Period", "date", "last_12_months"),
         ("sales_territory", "Sales Territory", "relation", "distribution.territory"),
@@ -290,12 +293,16 @@ def channel_sales():
         ("sales_product", "Product", "relation", "product.product"),
         ("sales_categ", "Product Category", "relation", "product.category"),
     ])
-    match = {"sales_period": ("date", "date"), "sales_territory": ("territory_id", "many2one"),
-             "sales_tier": ("tier_id", "many2one"), "sales_member": ("member_id", "many2one"),
-             "sales_product": ("product_id", "many2one"), "sales_categ": ("categ_id", "many2one")}
-    menu = "distribution_stock.menu_distribution_channel_movement"
-    kinds = d.pivot("Sell-in, sell-through and sell-out", mv, ["kind"], [("quantity", None), ("amount", None)],
-                    match)
+    # each aggregate has the dimensions of its own side only: the member filters do not apply to the product
+    # figures, nor the product filters to the member figures
+    mmatch = {"sales_period": ("month", "date"), "sales_territory": ("territory_id", "many2one"),
+              "sales_tier": ("tier_id", "many2one"), "sales_member": ("member_id", "many2one")}
+    pmatch = {"sales_period": ("month", "date"), "sales_product": ("product_id", "many2one"),
+              "sales_categ": ("categ_id", "many2one")}
+    menu = "distribution_stock.menu_distribution_channel_sales_member"
+    pmenu = "distribution_stock.menu_distribution_channel_sales_product"
+    kinds = d.pivot("Sell-in, sell-through and sell-out", sm, ["kind"], [("quantity", None), ("amount", None)],
+                    mmatch)
     # data sheet: the scorecards' figures
     d.data("A1", '=_t("KPI")')
     d.data("B1", '=_t("Amount")')
@@ -313,50 +320,50 @@ def channel_sales():
     d.scorecard("sales_out", "Sell-out", 0, 720, 350, "Data!D4", "Data!C4", "units sold to consumers", "#F0FDF4",
                 menu)
     row = 6
-    d.full_title(row, view_link("Monthly Sell-in, Sell-through and Sell-out", mv, "graph",
-                                context={"group_by": ["date:month", "kind"], "graph_measure": "amount",
-                                         "graph_mode": "line", "graph_groupbys": ["date:month", "kind"]},
-                                name="Channel Movements"))
-    d.chart("sales_month", row + 1, 0, 1060, 360, mv, ["date:month", "kind"], "amount", match, mode="line",
-            action="distribution_stock.distribution_channel_movement_action", menu=menu)
+    d.full_title(row, view_link("Monthly Sell-in, Sell-through and Sell-out", sm, "graph",
+                                context={"group_by": ["month:month", "kind"], "graph_measure": "amount",
+                                         "graph_mode": "line", "graph_groupbys": ["month:month", "kind"]},
+                                name="Channel Sales by Member"))
+    d.chart("sales_month", row + 1, 0, 1060, 360, sm, ["month:month", "kind"], "amount", mmatch, mode="line",
+            action="distribution_stock.distribution_channel_sales_member_action", menu=menu)
     row += 1 + rows_for(380) + 1
 
-    def kind_pivot(name, field):
+    def kind_pivot(model, match, field):
         # no name: PIVOT() shows it untranslated above the rows (the section title says what they are)
-        pid = d.pivot("", mv, [field], [("amount", None)], match, columns=["kind"], sort=("amount", "desc"))
+        pid = d.pivot("", model, [field], [("amount", None)], match, columns=["kind"], sort=("amount", "desc"))
         return f"=PIVOT({pid}, 10, FALSE, TRUE, 3, FALSE)"
 
-    def kind_link(title, field):
-        return view_link(title, mv, "pivot", context={"group_by": [field], "pivot_measures": ["amount"],
-                                                      "pivot_column_groupby": ["kind"],
-                                                      "pivot_row_groupby": [field]}, name="Channel Movements")
+    def kind_link(title, model, field, name):
+        return view_link(title, model, "pivot", context={"group_by": [field], "pivot_measures": ["amount"],
+                                                         "pivot_column_groupby": ["kind"],
+                                                         "pivot_row_groupby": [field]}, name=name)
 
-    d.title(row, 0, kind_link("By Sales Territory", "territory_id"))
-    d.title(row, 5, kind_link("By Channel Tier", "tier_id"))
-    d.pivot_block(row + 1, 0, kind_pivot("Sales Territory", "territory_id"))
-    d.pivot_block(row + 1, 5, kind_pivot("Channel Tier", "tier_id"))
+    d.title(row, 0, kind_link("By Sales Territory", sm, "territory_id", "Channel Sales by Member"))
+    d.title(row, 5, kind_link("By Channel Tier", sm, "tier_id", "Channel Sales by Member"))
+    d.pivot_block(row + 1, 0, kind_pivot(sm, mmatch, "territory_id"))
+    d.pivot_block(row + 1, 5, kind_pivot(sm, mmatch, "tier_id"))
     row += 13
 
     sales_domain = [["kind", "in", ["sell_through", "sell_out"]]]
 
     def member_pivot(name, order):
-        return d.pivot(name, mv, ["member_id"], [("quantity", "Quantity"), ("amount", "Sales")], match,
+        return d.pivot(name, sm, ["member_id"], [("quantity", "Quantity"), ("amount", "Sales")], mmatch,
                        domain=sales_domain, sort=("amount", order))
 
-    members_link = view_link("Top 10 Members", mv, "pivot", domain=sales_domain,
+    members_link = view_link("Top 10 Members", sm, "pivot", domain=sales_domain,
                              context={"group_by": ["member_id"], "pivot_measures": ["quantity", "amount"],
                                       "pivot_column_groupby": [], "pivot_row_groupby": ["member_id"]},
-                             name="Channel Movements")
+                             name="Channel Sales by Member")
     d.title(row, 0, members_link)
     d.title(row, 5, members_link.replace("[Top 10 Members]", "[Bottom 10 Members]", 1))
     d.pivot_table(row + 1, 0, member_pivot("Top members", "desc"), ["Member", "Quantity", "Sales"])
     d.pivot_table(row + 1, 5, member_pivot("Bottom members", "asc"), ["Member", "Quantity", "Sales"])
     row += 13
 
-    d.title(row, 0, kind_link("Top Products", "product_id"))
-    d.title(row, 5, kind_link("By Product Category", "categ_id"))
-    d.pivot_block(row + 1, 0, kind_pivot("Product", "product_id"))
-    d.pivot_block(row + 1, 5, kind_pivot("Product Category", "categ_id"))
+    d.title(row, 0, kind_link("Top Products", sp, "product_id", "Channel Sales by Product"))
+    d.title(row, 5, kind_link("By Product Category", sp, "categ_id", "Channel Sales by Product"))
+    d.pivot_block(row + 1, 0, kind_pivot(sp, pmatch, "product_id"))
+    d.pivot_block(row + 1, 5, kind_pivot(sp, pmatch, "categ_id"))
     row += 13
     return d.to_json(row + 2)
 

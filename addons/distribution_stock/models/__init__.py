@@ -1,5 +1,6 @@
 from . import (
     channel_movement,
+    channel_sales,
     channel_stock,
     distribution_demo_stock,
     distribution_member,

@@ -174,10 +174,17 @@ class DistributionStockAnalysis(models.Model):
         companies = self.env["distribution.member"].sudo().search([]).company_id
         for company in companies:
             self._refresh_company(company, today=today)
+            self._refresh_sales_aggregates(company)
         remaining = self._notify_new_flags(limit=NOTIFY_BATCH)
         if remaining:
             self.env.ref("distribution_stock.ir_cron_stock_analysis_notify")._trigger()
         return True
+
+    @api.model
+    def _refresh_sales_aggregates(self, company):
+        """Rebuild the company's monthly channel sales (what the dashboards read) from the movements."""
+        self.env["distribution.channel.sales.member"]._refresh_company(company)
+        self.env["distribution.channel.sales.product"]._refresh_company(company)
 
     @api.model
     def _cron_notify_flags(self):

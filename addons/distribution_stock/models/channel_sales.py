@@ -1,0 +1,148 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .channel_movement import KINDS
+
+
+class DistributionChannelSalesMixin(models.AbstractModel):
+    """Monthly totals of the channel movements (`distribution.channel.movement`), stored.
+
+    The live view sums the source lines on every read, which is too slow for dashboards over a large
+    channel; these tables hold its monthly sums, rebuilt per company by the nightly job
+    (`distribution.stock.analysis._cron_refresh`) with one DELETE and one INSERT ... SELECT ... GROUP BY.
+    The movements of the current day show in the next refresh; the live view stays for the drill-down."""
+
+    _name = "distribution.channel.sales.mixin"
+    _description = "Channel Sales Aggregate"
+    _log_access = False  # generated rows
+    _order = "month desc, id"
+
+    # the movement view's columns each model groups by, besides month, company, currency and kind
+    _sales_dimensions = ()
+    # the field of the row the drill-down filters the movements on
+    _sales_drilldown_field = None
+
+    month = fields.Date(readonly=True, index=True, help="First day of the month.")
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    kind = fields.Selection(KINDS, readonly=True)
+    quantity = fields.Float(readonly=True, digits="Product Unit", help="Credit notes and returns deducted.")
+    amount = fields.Monetary(
+        string="Untaxed Amount", readonly=True, help="In the company currency; credit notes and returns deducted."
+    )
+    line_count = fields.Integer(string="Movement Lines", readonly=True, help="Source lines summed in the row.")
+
+    def _is_an_ordinary_table(self):
+        """No foreign keys: the table is rebuilt in bulk every night (see distribution.stock.analysis)."""
+        return False
+
+    def init(self):
+        # drop foreign keys a previous definition of the table may have left
+        if self._abstract:
+            return
+        self.env.cr.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'", [self._table]
+        )
+        for (name,) in self.env.cr.fetchall():
+            self.env.cr.execute(
+                SQL("ALTER TABLE %s DROP CONSTRAINT %s", SQL.identifier(self._table), SQL.identifier(name))
+            )
+
+    @api.model
+    def _refresh_company(self, company):
+        """Rebuild the company's rows from the movement view: one DELETE, one INSERT ... SELECT."""
+        company.ensure_one()
+        self.env.flush_all()  # the view reads the source tables in SQL
+        movement_query = self.env["distribution.channel.movement"]._table_query
+        dims = [SQL.identifier(name) for name in self._sales_dimensions]
+        dims_mv = [SQL.identifier("mv", name) for name in self._sales_dimensions]
+        cr = self.env.cr
+        cr.execute(SQL("DELETE FROM %s WHERE company_id = %s", SQL.identifier(self._table), company.id))
+        cr.execute("SET LOCAL work_mem = '128MB'")
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO %(table)s (month, %(dims)s, company_id, currency_id, kind, quantity, amount, line_count)
+                SELECT date_trunc('month', mv.date)::date, %(dims_mv)s, mv.company_id, mv.currency_id, mv.kind,
+                       SUM(mv.quantity), SUM(mv.amount), COUNT(*)
+                  FROM (%(movement)s) mv
+                 WHERE mv.company_id = %(company)s AND mv.date IS NOT NULL
+              GROUP BY date_trunc('month', mv.date)::date, %(dims_mv)s, mv.company_id, mv.currency_id, mv.kind
+                """,
+                table=SQL.identifier(self._table),
+                dims=SQL(", ").join(dims),
+                dims_mv=SQL(", ").join(dims_mv),
+                movement=movement_query,
+                company=company.id,
+            )
+        )
+        self.invalidate_model()
+
+    def _movement_domain(self):
+        """The movement rows summed in this row."""
+        self.ensure_one()
+        field = self._sales_drilldown_field
+        return [
+            ("date", ">=", self.month),
+            ("date", "<", self.month + relativedelta(months=1)),
+            ("kind", "=", self.kind),
+            ("company_id", "=", self.company_id.id),
+            (field, "=", self[field].id),
+        ]
+
+    def action_view_movements(self):
+        """Drill-down: the movements (live view) this row sums."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "distribution_stock.distribution_channel_movement_action"
+        )
+        action.update(
+            {
+                "name": self.env._(
+                    "%(name)s – %(month)s",
+                    name=self[self._sales_drilldown_field].display_name,
+                    month=self.month.strftime("%Y-%m"),
+                ),
+                "domain": self._movement_domain(),
+                "context": {},
+                "view_mode": "list,pivot,graph",
+                "views": [(False, "list"), (False, "pivot"), (False, "graph")],
+            }
+        )
+        return action
+
+
+class DistributionChannelSalesMember(models.Model):
+    """Monthly channel sales per member and kind (sell-in, sell-through, sell-out)."""
+
+    _name = "distribution.channel.sales.member"
+    _inherit = ["distribution.channel.sales.mixin"]
+    _description = "Channel Sales by Member"
+    _rec_name = "member_id"
+    _log_access = False
+
+    _sales_dimensions = ("member_id", "tier_id", "territory_id", "parent_member_id")
+    _sales_drilldown_field = "member_id"
+
+    member_id = fields.Many2one("distribution.member", readonly=True, index=True)
+    tier_id = fields.Many2one("distribution.tier", string="Channel Tier", readonly=True)
+    territory_id = fields.Many2one("distribution.territory", string="Sales Territory", readonly=True)
+    parent_member_id = fields.Many2one("distribution.member", string="Supplier", readonly=True)
+
+
+class DistributionChannelSalesProduct(models.Model):
+    """Monthly channel sales per product and kind (sell-in, sell-through, sell-out)."""
+
+    _name = "distribution.channel.sales.product"
+    _inherit = ["distribution.channel.sales.mixin"]
+    _description = "Channel Sales by Product"
+    _rec_name = "product_id"
+    _log_access = False
+
+    _sales_dimensions = ("product_id", "categ_id")
+    _sales_drilldown_field = "product_id"
+
+    product_id = fields.Many2one("product.product", readonly=True, index=True)
+    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
