@@ -609,7 +609,8 @@ class Bench:
                 lambda e, kind=kind: top(e, SM, [("kind", "=", kind)], "member_id", "amount", "desc"))
         add("sales_bottom10_sell_out", SM,
             lambda e: top(e, SM, [("kind", "=", "sell_out")], "member_id", "amount", "asc"))
-        add("sales_product", SP, lambda e: pivot(e, SP, [], ["product_id"], ["kind"], ["quantity", "amount"]))
+        add("sales_product_sell_out", SP, lambda e: pivot(e, SP, [("kind", "=", "sell_out")], ["product_id"], [],
+                                                          ["quantity", "amount"]))
         add("sales_category_month", SP, lambda e: pivot(e, SP, [("kind", "=", "sell_out")], ["categ_id"],
                                                         ["month:month"], ["quantity"]))
         add("sales_month_graph", SM, lambda e: graph(e, SM, [], ["month:month", "kind"], "amount"))

@@ -5,6 +5,36 @@ from odoo.tools import SQL
 
 from .channel_movement import KINDS
 
+# every product's place in product.product's order (default_code, name, id), for the rank columns below
+PRODUCT_RANK_QUERY = SQL(
+    """
+    SELECT pp.id, (rank() OVER (ORDER BY pp.default_code, pt.name->>'en_US', pp.id))::int AS product_rank
+      FROM product_product pp
+      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+    """
+)
+
+
+class DistributionProductRankMixin(models.AbstractModel):
+    """Groups by product ordered by an integer frozen at refresh time.
+
+    A pivot or spreadsheet grouped by product orders its groups by the product's order (reference, name):
+    the ORM joins the product and its template to every row and sorts them by text before grouping, which
+    is most of the time of a pivot of thousands of products over a large table. The generated tables keep
+    the product's place in that order as `product_rank`, written by the refresh, and order on it."""
+
+    _name = "distribution.product.rank.mixin"
+    _description = "Product Order Frozen as a Rank"
+
+    product_rank = fields.Integer(readonly=True, help="The product's place in the product order at refresh time.")
+
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        if field_name == "product_id":
+            sql_field = self._field_to_sql(alias, "product_rank", query)
+            query._order_groupby.append(sql_field)
+            return SQL("%s %s %s", sql_field, direction, nulls)
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+
 
 class DistributionChannelSalesMixin(models.AbstractModel):
     """Monthly totals of the channel movements (`distribution.channel.movement`), stored.
@@ -61,13 +91,16 @@ class DistributionChannelSalesMixin(models.AbstractModel):
         cr = self.env.cr
         cr.execute(SQL("DELETE FROM %s WHERE company_id = %s", SQL.identifier(self._table), company.id))
         cr.execute("SET LOCAL work_mem = '128MB'")
+        ranked = "product_rank" in self._fields
         cr.execute(
             SQL(
                 """
-                INSERT INTO %(table)s (month, %(dims)s, company_id, currency_id, kind, quantity, amount, line_count)
+                INSERT INTO %(table)s (month, %(dims)s, company_id, currency_id, kind, quantity, amount, line_count
+                                       %(rank_column)s)
                 SELECT date_trunc('month', mv.date)::date, %(dims_mv)s, mv.company_id, mv.currency_id, mv.kind,
-                       SUM(mv.quantity), SUM(mv.amount), COUNT(*)
+                       SUM(mv.quantity), SUM(mv.amount), COUNT(*) %(rank_value)s
                   FROM (%(movement)s) mv
+                       %(rank_join)s
                  WHERE mv.company_id = %(company)s AND mv.date IS NOT NULL
               GROUP BY date_trunc('month', mv.date)::date, %(dims_mv)s, mv.company_id, mv.currency_id, mv.kind
                 """,
@@ -76,6 +109,9 @@ class DistributionChannelSalesMixin(models.AbstractModel):
                 dims_mv=SQL(", ").join(dims_mv),
                 movement=movement_query,
                 company=company.id,
+                rank_column=SQL(", product_rank") if ranked else SQL(),
+                rank_value=SQL(", MAX(pr.product_rank)") if ranked else SQL(),
+                rank_join=SQL("LEFT JOIN (%s) pr ON pr.id = mv.product_id", PRODUCT_RANK_QUERY) if ranked else SQL(),
             )
         )
         self.invalidate_model()
@@ -136,7 +172,7 @@ class DistributionChannelSalesProduct(models.Model):
     """Monthly channel sales per product and kind (sell-in, sell-through, sell-out)."""
 
     _name = "distribution.channel.sales.product"
-    _inherit = ["distribution.channel.sales.mixin"]
+    _inherit = ["distribution.channel.sales.mixin", "distribution.product.rank.mixin"]
     _description = "Channel Sales by Product"
     _rec_name = "product_id"
     _log_access = False

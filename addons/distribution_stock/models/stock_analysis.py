@@ -8,6 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .channel_sales import PRODUCT_RANK_QUERY
+
 _logger = logging.getLogger(__name__)
 
 # channel orders the member placed as buyer and has not received yet
@@ -27,6 +29,7 @@ class DistributionStockAnalysis(models.Model):
     (`distribution.channel.movement`) and the open orders of the member."""
 
     _name = "distribution.stock.analysis"
+    _inherit = ["distribution.product.rank.mixin"]
     _description = "Channel Stock Analysis"
     _order = "id"  # rows are inserted by member and product
     _rec_name = "product_id"
@@ -299,7 +302,7 @@ class DistributionStockAnalysis(models.Model):
                   GROUP BY report.member_id, l.product_id
                 ),
                 calc AS (
-                    SELECT b.member_id, b.product_id, mem.tier_id, mem.territory_id, mem.parent_id,
+                    SELECT b.member_id, b.product_id, pr.product_rank, mem.tier_id, mem.territory_id, mem.parent_id,
                            pt.categ_id, pt.sale_ok AND pp.active AS orderable, b.on_hand, b.on_hand_date,
                            COALESCE(oo.quantity, 0)::numeric AS on_order, b.outflow_qty, b.last_date,
                            mem.lead_days, mem.safety_days,
@@ -311,6 +314,7 @@ class DistributionStockAnalysis(models.Model):
                       JOIN mem ON mem.id = b.member_id
                       JOIN product_product pp ON pp.id = b.product_id
                       JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                      JOIN (%(product_rank)s) pr ON pr.id = b.product_id
                  LEFT JOIN on_order oo ON oo.member_id = b.member_id AND oo.product_id = b.product_id
                  LEFT JOIN report_count rc ON rc.member_id = b.member_id
                  LEFT JOIN report_sum rs ON rs.member_id = b.member_id AND rs.product_id = b.product_id
@@ -334,12 +338,13 @@ class DistributionStockAnalysis(models.Model):
                 CROSS JOIN threshold t
                 )
                 INSERT INTO distribution_stock_analysis (
-                    member_id, tier_id, territory_id, parent_member_id, product_id, categ_id, company_id,
-                    on_hand, on_hand_date, on_order, outflow_qty, average_stock, velocity, days_cover, turnover,
+                    member_id, tier_id, territory_id, parent_member_id, product_id, product_rank, categ_id,
+                    company_id, on_hand, on_hand_date, on_order, outflow_qty, average_stock, velocity, days_cover, turnover,
                     last_outflow_date, lead_days, safety_days, is_slow, is_hot, suggested_qty,
                     was_slow, was_hot, flag_notified, date_refreshed
                 )
-                SELECT f.member_id, f.tier_id, f.territory_id, f.parent_id, f.product_id, f.categ_id, %(company)s,
+                SELECT f.member_id, f.tier_id, f.territory_id, f.parent_id, f.product_id, f.product_rank, f.categ_id,
+                       %(company)s,
                        f.on_hand, f.on_hand_date, f.on_order, f.outflow_qty, ROUND(f.average_stock, 6),
                        ROUND(f.velocity, 6), ROUND(f.days_cover, 4),
                        ROUND(CASE WHEN f.average_stock > 0 THEN GREATEST(f.outflow_qty, 0) / f.average_stock END, 6),
@@ -359,6 +364,7 @@ class DistributionStockAnalysis(models.Model):
               ORDER BY f.member_id, f.product_id
                 """,
                 company=company.id,
+                product_rank=PRODUCT_RANK_QUERY,
                 lead=company.dms_lead_days,
                 safety=company.dms_safety_days,
                 stock=stock_sql,

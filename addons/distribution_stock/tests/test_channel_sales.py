@@ -148,6 +148,37 @@ class TestChannelSales(DistributionCommon):
         self.env["distribution.stock.analysis"]._cron_refresh()
         self.assertEqual(self.SalesMember.search_count([]), count)
 
+    def test_product_groups_in_product_order(self):
+        """Grouped by product, the aggregates and the analysis list the products in the product order
+        (reference, then name) although they order on the rank frozen by the refresh, not on a join."""
+        self._build_example()
+        Product = self.env["product.product"]
+        # created in the reverse of their order: the ids do not give the order
+        later = Product.create({"name": "Zeta", "default_code": "ZZ-CS-2", "is_storable": True})
+        earlier = Product.create({"name": "Alpha", "default_code": "ZZ-CS-1", "is_storable": True})
+        self._create_invoice(
+            partner_id=self.members["rd_zj"].partner_id.id,
+            invoice_date="2026-03-20",
+            invoice_line_ids=[
+                Command.create({"product_id": p.id, "quantity": 1, "price_unit": 5.0, "tax_ids": []})
+                for p in (later, earlier)
+            ],
+            post=True,
+        )
+        self.env["distribution.stock.analysis"]._cron_refresh()
+        self.env.invalidate_all()
+        groups = self.SalesProduct.formatted_read_group(
+            [("product_id", "in", (later | earlier | self.product).ids)], ["product_id"], ["amount:sum"]
+        )
+        expected = (self.product | earlier | later).sorted(lambda p: (p.default_code or "~", p.name, p.id))
+        self.assertEqual([g["product_id"][0] for g in groups], expected.ids)
+        rows = self.SalesProduct.search([("product_id", "in", (later | earlier).ids)])
+        self.assertTrue(all(rows.mapped("product_rank")))
+        self.assertLess(
+            rows.filtered(lambda r: r.product_id == earlier)[0].product_rank,
+            rows.filtered(lambda r: r.product_id == later)[0].product_rank,
+        )
+
     def test_drill_down(self):
         self._build_example()
         self.env["distribution.stock.analysis"]._cron_refresh()
