@@ -81,11 +81,17 @@ class DistributionChannelSalesMixin(models.AbstractModel):
             )
 
     @api.model
-    def _refresh_company(self, company):
-        """Rebuild the company's rows from the movement view: one DELETE, one INSERT ... SELECT."""
+    def _refresh_company(self, company, source=None):
+        """Rebuild the company's rows: one DELETE, one INSERT ... SELECT ... GROUP BY, over the movement view,
+        or over `source` (SQL of a table with the view's columns, `date` on the first of the month, and
+        `line_count`: the movements already summed by month, see `_refresh_all`)."""
         company.ensure_one()
-        self.env.flush_all()  # the view reads the source tables in SQL
-        movement_query = self.env["distribution.channel.movement"]._table_query
+        if source is None:
+            self.env.flush_all()  # the view reads the source tables in SQL
+            source = SQL("(%s)", self.env["distribution.channel.movement"]._table_query)
+            line_count = SQL("COUNT(*)")
+        else:
+            line_count = SQL("SUM(mv.line_count)")
         dims = [SQL.identifier(name) for name in self._sales_dimensions]
         dims_mv = [SQL.identifier("mv", name) for name in self._sales_dimensions]
         cr = self.env.cr
@@ -98,8 +104,8 @@ class DistributionChannelSalesMixin(models.AbstractModel):
                 INSERT INTO %(table)s (month, %(dims)s, company_id, currency_id, kind, quantity, amount, line_count
                                        %(rank_column)s)
                 SELECT date_trunc('month', mv.date)::date, %(dims_mv)s, mv.company_id, mv.currency_id, mv.kind,
-                       SUM(mv.quantity), SUM(mv.amount), COUNT(*) %(rank_value)s
-                  FROM (%(movement)s) mv
+                       SUM(mv.quantity), SUM(mv.amount), %(line_count)s %(rank_value)s
+                  FROM %(source)s mv
                        %(rank_join)s
                  WHERE mv.company_id = %(company)s AND mv.date IS NOT NULL
               GROUP BY date_trunc('month', mv.date)::date, %(dims_mv)s, mv.company_id, mv.currency_id, mv.kind
@@ -107,7 +113,8 @@ class DistributionChannelSalesMixin(models.AbstractModel):
                 table=SQL.identifier(self._table),
                 dims=SQL(", ").join(dims),
                 dims_mv=SQL(", ").join(dims_mv),
-                movement=movement_query,
+                source=source,
+                line_count=line_count,
                 company=company.id,
                 rank_column=SQL(", product_rank") if ranked else SQL(),
                 rank_value=SQL(", MAX(pr.product_rank)") if ranked else SQL(),
@@ -115,6 +122,44 @@ class DistributionChannelSalesMixin(models.AbstractModel):
             )
         )
         self.invalidate_model()
+
+    @api.model
+    def _refresh_all(self, company):
+        """Rebuild both aggregates of the company with one pass over the movement view: its rows summed by
+        month and kind, by member and by product (GROUPING SETS), into a temporary table that each aggregate
+        then reads. Reading the view is most of the work: once, not once per aggregate."""
+        company.ensure_one()
+        self.env.flush_all()
+        member_model = self.env["distribution.channel.sales.member"]
+        product_model = self.env["distribution.channel.sales.product"]
+        member_dims = [SQL.identifier("mv", name) for name in member_model._sales_dimensions]
+        product_dims = [SQL.identifier("mv", name) for name in product_model._sales_dimensions]
+        cr = self.env.cr
+        cr.execute("DROP TABLE IF EXISTS dms_channel_sales_pass")
+        cr.execute("SET LOCAL work_mem = '128MB'")
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE dms_channel_sales_pass ON COMMIT DROP AS
+                SELECT GROUPING(%(first_member_dim)s) AS by_product,
+                       date_trunc('month', mv.date)::date AS date, %(member_dims)s, %(product_dims)s,
+                       mv.company_id, mv.currency_id, mv.kind,
+                       SUM(mv.quantity) AS quantity, SUM(mv.amount) AS amount, COUNT(*) AS line_count
+                  FROM (%(movement)s) mv
+                 WHERE mv.company_id = %(company)s AND mv.date IS NOT NULL
+              GROUP BY date_trunc('month', mv.date)::date, mv.company_id, mv.currency_id, mv.kind,
+                       GROUPING SETS ((%(member_dims)s), (%(product_dims)s))
+                """,
+                first_member_dim=member_dims[0],
+                member_dims=SQL(", ").join(member_dims),
+                product_dims=SQL(", ").join(product_dims),
+                movement=self.env["distribution.channel.movement"]._table_query,
+                company=company.id,
+            )
+        )
+        member_model._refresh_company(company, SQL("(SELECT * FROM dms_channel_sales_pass WHERE by_product = 0)"))
+        product_model._refresh_company(company, SQL("(SELECT * FROM dms_channel_sales_pass WHERE by_product = 1)"))
+        cr.execute("DROP TABLE dms_channel_sales_pass")
 
     def _movement_domain(self):
         """The movement rows summed in this row."""

@@ -186,8 +186,7 @@ class DistributionStockAnalysis(models.Model):
     @api.model
     def _refresh_sales_aggregates(self, company):
         """Rebuild the company's monthly channel sales (what the dashboards read) from the movements."""
-        self.env["distribution.channel.sales.member"]._refresh_company(company)
-        self.env["distribution.channel.sales.product"]._refresh_company(company)
+        self.env["distribution.channel.sales.mixin"]._refresh_all(company)
 
     @api.model
     def _cron_notify_flags(self):
