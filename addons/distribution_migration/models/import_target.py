@@ -1,0 +1,344 @@
+import datetime
+import io
+import json
+import operator
+
+import psycopg2
+import psycopg2.extensions
+import psycopg2.extras
+import psycopg2.sql
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value):
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value if value.isprintable() and "\\" not in value else value.translate(_COPY_ESCAPES)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dict, list)):
+        return json.dumps(value).translate(_COPY_ESCAPES)
+    if isinstance(value, psycopg2.extras.Json):
+        return json.dumps(value.adapted).translate(_COPY_ESCAPES)
+    return str(value)
+
+
+class DistributionImportTarget(models.AbstractModel):
+    """What an import writes to: one AbstractModel per target, named
+    ``distribution.import.target.<target>``, inherits this one and implements the
+    hooks below. The job (``distribution.import.job``) reads and cleans the file,
+    folds duplicates of the file and then calls, in this order:
+
+    1. ``_resolve(job, rows)`` with the rows that are still live (no error, not
+       folded into another row);
+    2. ``_match(job, rows)`` with the rows still without error after that;
+    3. on the real run only: ``_order_for_write``, ``_before_write``, then
+       ``_write(job, batch)`` per batch of ``job._import_batch_size`` rows whose
+       action is "create", "update" or "merge" (into an existing record), then
+       ``_after_write``.
+
+    Every hook is set-based: one query per batch (or per file), never a search per
+    row. A hook reports a problem with a row by appending a translated reason to
+    ``row.errors`` (or calling ``row.reject(reason)``); the row is then rejected and
+    written to the rejected rows file. Rows are :class:`..tools.rows.ImportRow`.
+    """
+
+    _name = "distribution.import.target"
+    _description = "Import Target"
+
+    #: {model: stored computed fields} that stay empty on the records the target
+    #: inserts with :meth:`_bulk_insert`, so that the ORM does not compute them
+    _insert_empty_computes = {}
+
+    #: models the target creates or writes; the job checks the user's create and
+    #: write rights on them before a real run (a target writing with SQL must
+    #: list every model it writes)
+    _target_models = ()
+
+    @api.model
+    def _check_access(self, job):
+        """Raise AccessError unless the current user may create and write the
+        records of this target: a target writing with SQL must never bypass the
+        access rights of the user running the import."""
+        for model in self._target_models:
+            self.env[model].check_access("create")
+            self.env[model].check_access("write")
+
+    @api.model
+    def _secondary_keys(self):
+        """Field keys besides the import key that identify a record, e.g.
+        ("vat", "phone") for members, ("barcode",) for products: two rows of the
+        file sharing one are duplicates, and (per the profile's database policy)
+        a new row sharing one with an existing record merges into it."""
+        return ()
+
+    @api.model
+    def _resolve(self, job, rows):
+        """Resolve the references of the rows (tier, parent, territory, product,
+        member ... by code or name) in bulk, storing the ids in ``row.refs``;
+        append a translated reason to ``row.errors`` when a reference is unknown
+        or invalid."""
+        raise NotImplementedError()
+
+    @api.model
+    def _match(self, job, rows):
+        """Find the existing records of the rows in bulk. Set ``row.action`` and
+        ``row.target_id`` on every row:
+
+        - same normalised key in the database: "update", or "unchanged" when no
+          field would change (nothing is written then);
+        - new key but, if the target has secondary keys and the profile's
+          ``dup_db_policy`` is "merge", exactly one record with the same secondary
+          key: "merge" with that record's id ("reject" policy or several
+          matches: reject the row);
+        - otherwise "create" (``target_id`` None).
+
+        Set ``row.message`` to say what will happen (shown in the preview)."""
+        raise NotImplementedError()
+
+    @api.model
+    def _write(self, job, rows):
+        """Write one batch of rows (actions "create", "update", "merge") and set
+        ``row.target_id`` of the created records. Must be idempotent, keyed by the
+        normalised key. May use the ORM in batch (``create(vals_list)``) or
+        parameterised SQL when the ORM is too slow; SQL must then do what the ORM
+        would (parent_path, stored computed fields, caches). Raise on a database
+        error: the job rolls the batch back and retries it row by row, rejecting
+        the rows that fail with the database's message."""
+        raise NotImplementedError()
+
+    @api.model
+    def _order_for_write(self, job, rows):
+        """The rows to write in the order to write them (e.g. parents before their
+        children); by default the order of the file."""
+        return rows
+
+    @api.model
+    def _before_write(self, job, rows):
+        """Called once before the first batch with all the rows to write."""
+
+    @api.model
+    def _after_write(self, job, rows):
+        """Called once after the last batch with the rows written (not rejected),
+        e.g. to post one accounting entry for the whole run."""
+
+    # ------------------------------------------------------------------
+    # Helpers for targets
+    # ------------------------------------------------------------------
+    @api.model
+    def _bulk_insert(self, model_name, vals_list, ids=None, skip_constraints=()):
+        """Create records in bulk and return them: the rows are loaded with COPY into a
+        temporary table (values escaped by :func:`_copy_text`, never interpolated into
+        SQL) and inserted with one ``INSERT ... SELECT``; then is done what the ORM's
+        own low-level create does:
+
+        - default values of the fields not given (``default_get``, once per call);
+        - log access columns (create/write uid and date);
+        - stored computed fields of the new records, and the fields of other records
+          depending on them (e.g. a territory's member count), are marked to compute
+          and computed by the ORM on the next flush, except the computed fields given
+          in the values (protected, as in ``create``), computed attachments whose
+          sources are not given (they stay empty) and the fields the target lists in
+          ``_insert_empty_computes`` (known to stay empty for what it inserts);
+        - ``parent_path`` of a ``_parent_store`` model must be given (with ``ids``
+          reserved by the caller, see :meth:`_reserve_ids`), computed from the
+          parents' paths;
+        - Python constraints of the fields given, except those listed in
+          ``skip_constraints`` (which the caller checked set-based beforehand), and
+          the record rules for create.
+
+        What it does NOT do: the model's ``create()`` overrides, chatter messages
+        and followers (as with mail_create_nolog / mail_create_nosubscribe /
+        tracking_disable). Callers must replicate the side effects they need.
+
+        ``vals_list``: dicts with the same keys, values already in column form
+        (ids, not records; no translated fields). ``ids``: ids reserved with
+        :meth:`_reserve_ids`, or None to let the database number them.
+        """
+        if not vals_list:
+            return self.env[model_name]
+        if ids is None:
+            ids = self._reserve_ids(model_name, len(vals_list))
+        return self._bulk_insert_many([(model_name, vals_list, ids, skip_constraints)])[0]
+
+    @api.model
+    def _bulk_insert_many(self, groups):
+        """:meth:`_bulk_insert` of several groups ``(model name, vals_list, reserved ids,
+        skip_constraints)`` in ONE statement (data-modifying WITH clauses): foreign keys
+        are checked at the end of the statement, so the rows of the groups may refer to
+        each other whatever the order (e.g. a partner's member and the member's partner).
+        Returns the records of each group.
+
+        Measured for channel members (a company, a contact and a member each, see the
+        member target): COPY + INSERT ... SELECT is about twice as fast as a multi-row
+        INSERT ... VALUES, and the whole real run about a hundred times faster than with
+        the ORM's create and its overrides (1,800 against 18 rows/s on 5,000 rows)."""
+        cr = self.env.cr
+        now = cr.now()
+        log = {"create_uid": self.env.uid, "create_date": now, "write_uid": self.env.uid, "write_date": now}
+        inserts, prepared, staging = [], [], []
+        for index, (model_name, vals_list, ids, skip_constraints) in enumerate(groups):
+            Model = self.env[model_name]
+            if not vals_list:
+                prepared.append((Model, [], skip_constraints))
+                continue
+            given = list(vals_list[0])
+            defaults = {
+                name: Model._fields[name].convert_to_column_insert(value, Model)
+                for name, value in self._insert_defaults(model_name, given).items()
+            }
+            logged = [name for name in log if name not in given and name not in defaults]
+            columns = ["id", *given, *defaults, *logged]
+            constants = [*defaults.values(), *(log[name] for name in logged)]
+            temp = f"distribution_import_{index}"
+            staging.append((Model._table, temp, columns, ids, given, vals_list, constants))
+            inserts.append(
+                SQL(
+                    "INSERT INTO %s (%s) SELECT %s FROM %s",
+                    SQL.identifier(Model._table),
+                    SQL(", ").join(SQL.identifier(name) for name in columns),
+                    SQL(", ").join(SQL.identifier(name) for name in columns),
+                    SQL.identifier(temp),
+                )
+            )
+            prepared.append((Model.browse(ids), [*given, *defaults], skip_constraints))
+        if not inserts:
+            return [records for records, _names, _skip in prepared]
+        for table, temp, columns, ids, given, vals_list, constants in staging:
+            cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(temp)))  # left by a failed call
+            cr.execute(
+                SQL(
+                    "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
+                    SQL.identifier(temp),
+                    SQL(", ").join(SQL.identifier(name) for name in columns),
+                    SQL.identifier(table),
+                ),
+                log_exceptions=False,
+            )
+            values = operator.itemgetter(*given) if len(given) > 1 else (lambda vals, name=given[0]: (vals[name],))
+            self._copy_rows(temp, columns, ((id_, *values(vals)) for id_, vals in zip(ids, vals_list, strict=True)),
+                            constants)
+        # Foreign keys are checked by PostgreSQL with plans it prepares once per session: planned
+        # while a table was small (e.g. the first rows of an import into a new database), a check
+        # would scan the whole table for every row inserted later, each batch slower than the one
+        # before. Discarding the cached plans makes them fit the table's current size.
+        cr.execute(SQL("DISCARD PLANS"))
+        query = inserts[0] if len(inserts) == 1 else SQL(
+            "WITH %s SELECT 1",
+            SQL(", ").join(SQL("%s AS (%s)", SQL.identifier(f"insert_{i}"), insert) for i, insert in enumerate(inserts)),
+        )
+        cr.execute(query, log_exceptions=False)  # a refused batch is retried row by row and reported
+        for _table, temp, *_rest in staging:
+            cr.execute(SQL("DROP TABLE %s", SQL.identifier(temp)))
+        # the computed fields given (or known to stay empty) are protected on the records of every
+        # group at once: a member inserted with its partner must not recompute the partner's fields
+        protections = []
+        for records, names, _skip in prepared:
+            if records:
+                protections.append((self._insert_protected_fields(records._name, tuple(names)), records))
+        with self.env.protecting(protections):
+            for records, names, _skip in prepared:
+                if not records:
+                    continue
+                # the new records' own stored computed fields, as create marks them ...
+                for field in records._fields.values():
+                    if field.store and field.compute:
+                        todo = records - self.env.protected(field)
+                        if todo:
+                            self.env.add_to_compute(field, todo)
+                # ... and the fields of other records depending on the values inserted: only
+                # records inserted in the same statement can refer to new records, through
+                # their own values, so the fields left empty have no dependent elsewhere
+                records.modified(names, create=True)
+        for records, names, skip_constraints in prepared:
+            if records:
+                records._validate_fields(names, excluded_names=skip_constraints)
+                records.check_access("create")
+        return [records for records, _names, _skip in prepared]
+
+    @api.model
+    def _insert_protected_fields(self, model_name, names):
+        """The computed fields not to compute on records inserted with these fields given."""
+        Model = self.env[model_name]
+        protected = set()
+        for name in names:
+            protected.update(self.pool.field_computed.get(Model._fields[name], [Model._fields[name]]))
+        # computed attachments (e.g. the image sizes of an image) of sources not given stay empty:
+        # computing them would only search attachments record by record
+        protected.update(
+            field for field in Model._fields.values()
+            if field.store and field.compute and not field.column_type
+            and not any(dep.split(".")[0] in names for dep in self.pool.field_depends[field])
+        )
+        protected.update(
+            Model._fields[name] for name in self._insert_empty_computes.get(model_name, ()) if name in Model._fields
+        )
+        return protected
+
+    @api.model
+    def _copy_rows(self, table, columns, rows, constants=()):
+        """COPY the rows (tuples of column values, followed by the same ``constants``
+        on every row) into the table: the fastest way to load rows into PostgreSQL,
+        the values escaped for COPY's text format."""
+        escapes = _COPY_ESCAPES
+        suffix = "".join("\t" + _copy_text(value) for value in constants)
+        lines = [
+            "\t".join([
+                (value if value.isprintable() and "\\" not in value else value.translate(escapes))
+                if value.__class__ is str
+                else "\\N" if value is None
+                else str(value) if value.__class__ is int
+                else _copy_text(value)
+                for value in row
+            ]) + suffix
+            for row in rows
+        ]
+        buffer = io.StringIO("\n".join(lines) + "\n" if lines else "")
+        statement = psycopg2.sql.SQL("COPY {} ({}) FROM STDIN").format(
+            psycopg2.sql.Identifier(table), psycopg2.sql.SQL(", ").join(map(psycopg2.sql.Identifier, columns))
+        )
+        # as ir.model.data does for its COPY: no asynchronous wait callback during COPY
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            self.env.cr.copy_expert(statement, buffer)
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
+
+    @api.model
+    def _reserve_ids(self, model_name, count):
+        """``count`` new ids from the model's sequence, for a :meth:`_bulk_insert`
+        whose rows must know their ids beforehand (parent_path, cross references)."""
+        if not count:
+            return []
+        table = self.env[model_name]._table
+        self.env.cr.execute(
+            SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f"{table}_id_seq", count)
+        )
+        return [id_ for (id_,) in self.env.cr.fetchall()]
+
+    @api.model
+    def _insert_defaults(self, model_name, given):
+        """{field: default} for the stored column fields not in ``given``, as create
+        would fill them (company-dependent fields excluded: their fallback applies)."""
+        Model = self.env[model_name]
+        names = [
+            name for name, field in Model._fields.items()
+            if field.store and field.column_type and name not in given and not field.company_dependent
+            and name not in ("id", "create_uid", "create_date", "write_uid", "write_date")
+        ]
+        return {name: value for name, value in Model.default_get(names).items() if value is not None}
+
+    @api.model
+    def _today(self):
+        return fields.Date.context_today(self)

@@ -1,0 +1,6 @@
+from . import test_cleaning
+from . import test_import_member
+from . import test_import_targets
+from . import test_import_property
+from . import test_import_access
+from . import test_tour

@@ -1,0 +1,3 @@
+from . import cleaning
+from . import reader
+from . import rows
