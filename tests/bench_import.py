@@ -264,7 +264,7 @@ def run_odoo(env, clean):
         errors = [m for m in result["messages"] if m.get("type") == "error"]
         assert result["ids"] and not errors, errors[:5]
         assert len(result["ids"]) == len(data), (model, len(result["ids"]))
-    assert env["distribution.member"].search_count([("code", "=like", "LM%")]) == N_CLEAN
+    assert env["distribution.member"].search_count([("code", "=like", "LM%")]) == len(clean)
     return sum(timings), timings
 
 
