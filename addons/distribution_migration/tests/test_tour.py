@@ -40,7 +40,15 @@ class TestMigrationTour(MigrationCommon, HttpCase):
         )
 
     def test_implementer_imports_legacy_members(self):
-        self.start_tour("/odoo", "distribution_migration_tour", login="mig_manager")
+        # reachable from Channel → Configuration → Data Migration → Imports
+        menu = self.env.ref("distribution_migration.menu_distribution_import_job")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.manager)._visible_menu_ids())
+        self.assertEqual(menu.action, self.env.ref("distribution_migration.distribution_import_job_action"))
+        self.start_tour(
+            "/odoo/action-distribution_migration.distribution_import_job_action",
+            "distribution_migration_tour",
+            login="mig_manager",
+        )
 
         job = self.env["distribution.import.job"].search([("profile_id", "=", self.tour_profile.id)])
         self.assertEqual(len(job), 1, "the tour created one import")
