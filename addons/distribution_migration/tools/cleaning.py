@@ -33,8 +33,8 @@ TRUE_WORDS = frozenset({"1", "y", "yes", "true", "t", "x", "on", "是", "有", "
 FALSE_WORDS = frozenset({"0", "n", "no", "false", "f", "off", "否", "无", "不", "假", "停用"})
 
 
-class CleaningError(ValueError):
-    """A cell that cannot be cleaned; ``message`` is a lazily translated text."""
+class LazyMessageError(ValueError):
+    """An error whose ``message`` is a lazily translated text, told in the user's language at the end."""
 
     def __init__(self, message):
         super().__init__(message)
@@ -46,6 +46,10 @@ class CleaningError(ValueError):
         if hasattr(message, "_translate"):
             return message._translate(lang or "en_US")
         return str(message)
+
+
+class CleaningError(LazyMessageError):
+    """A cell that cannot be cleaned."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ import zipfile
 
 from odoo.tools.translate import LazyTranslate
 
+from .cleaning import LazyMessageError
+
 _lt = LazyTranslate(__name__)
 
 DELIMITERS = (",", ";", "\t")
@@ -15,18 +17,8 @@ XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class ReaderError(ValueError):
-    """A file that cannot be read; ``message`` is a lazily translated text."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def translate(self, lang=None):
-        message = self.message
-        if hasattr(message, "_translate"):
-            return message._translate(lang or "en_US")
-        return str(message)
+class ReaderError(LazyMessageError):
+    """A file that cannot be read."""
 
 
 def decode(content, encoding="auto"):

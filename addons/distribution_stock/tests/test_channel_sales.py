@@ -1,16 +1,16 @@
 from collections import defaultdict
 from datetime import date
 
-from freezegun import freeze_time
-
 from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.distribution_core.tests.common import DistributionCommon
 
+from .common import MovementExampleMixin
+
 
 @tagged("post_install", "-at_install")
-class TestChannelSales(DistributionCommon):
+class TestChannelSales(MovementExampleMixin, DistributionCommon):
     """The monthly aggregates the dashboards read equal the sums of the live movement view, and each row
     drills down to exactly the movements it sums."""
 
@@ -33,57 +33,16 @@ class TestChannelSales(DistributionCommon):
         )
 
     def _build_example(self):
-        """The example of test_channel_movements, plus a sell-in of April: an HQ invoice (2 dozen + 3 units)
-        and a credit note in March, a channel order shipped down to the dealer in March."""
-        distributor, dealer = self.members["rd_zj"], self.members["dl_hz"]
-        product = self.product
+        """The example of test_channel_movements (March), plus a sell-in of April: 4 units at 12.50."""
+        self._movement_example(self.product)
         self._create_invoice(
-            partner_id=distributor.partner_id.id,
-            invoice_date="2026-03-02",
-            invoice_line_ids=[
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "quantity": 2,
-                        "product_uom_id": self.uom_dozen.id,
-                        "price_unit": 50.0,
-                        "tax_ids": [],
-                    }
-                ),
-                Command.create({"product_id": product.id, "quantity": 3, "price_unit": 10.0, "tax_ids": []}),
-            ],
-            post=True,
-        )
-        self._create_invoice(
-            move_type="out_refund",
-            partner_id=distributor.partner_id.id,
-            invoice_date="2026-03-05",
-            invoice_line_ids=[
-                Command.create({"product_id": product.id, "quantity": 1, "price_unit": 10.0, "tax_ids": []})
-            ],
-            post=True,
-        )
-        self._create_invoice(
-            partner_id=distributor.partner_id.id,
+            partner_id=self.members["rd_zj"].partner_id.id,
             invoice_date="2026-04-01",
             invoice_line_ids=[
-                Command.create({"product_id": product.id, "quantity": 4, "price_unit": 12.5, "tax_ids": []})
+                Command.create({"product_id": self.product.id, "quantity": 4, "price_unit": 12.5, "tax_ids": []})
             ],
             post=True,
         )
-        self._create_invoice(  # a draft invoice is no sell-in
-            partner_id=distributor.partner_id.id,
-            invoice_date="2026-03-06",
-            invoice_line_ids=[
-                Command.create({"product_id": product.id, "quantity": 100, "price_unit": 1.0, "tax_ids": []})
-            ],
-        )
-        with freeze_time("2026-03-09 10:00:00"):
-            order = dealer.with_user(self.users["dl_hz"])._portal_submit_order([(product, 2)])
-            order.with_user(self.users["rd_zj"]).sudo().action_approve()
-        with freeze_time("2026-03-10 10:00:00"):
-            order.with_user(self.users["rd_zj"]).sudo().action_ship()
-        self.assertEqual(order.amount_total, 30.0)
 
     def _movement_sums(self, field):
         """{(record, month, kind): (quantity, amount, count)} of the live view, for the company."""

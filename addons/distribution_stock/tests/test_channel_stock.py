@@ -2,7 +2,6 @@ import io
 from datetime import date, timedelta
 
 import xlsxwriter
-from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
@@ -10,9 +9,11 @@ from odoo.tests import tagged
 
 from odoo.addons.distribution_core.tests.common import DistributionHttpCommon
 
+from .common import MovementExampleMixin
+
 
 @tagged("post_install", "-at_install")
-class TestChannelStock(DistributionHttpCommon):
+class TestChannelStock(MovementExampleMixin, DistributionHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -217,49 +218,11 @@ class TestChannelStock(DistributionHttpCommon):
     # Movements
     # ------------------------------------------------------------------
     def test_channel_movements(self):
-        distributor, dealer = self.members["rd_zj"], self.members["dl_hz"]
+        distributor = self.members["rd_zj"]
         product = self.env["product.product"].create(
             {"name": "Movement test", "default_code": "STK-MOVE", "lst_price": 15.0, "uom_id": self.uom_unit.id}
         )
-        self._create_invoice(
-            partner_id=distributor.partner_id.id,
-            invoice_date="2026-03-02",
-            invoice_line_ids=[
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "quantity": 2,
-                        "product_uom_id": self.uom_dozen.id,
-                        "price_unit": 50.0,
-                        "tax_ids": [],
-                    }
-                ),
-                Command.create({"product_id": product.id, "quantity": 3, "price_unit": 10.0, "tax_ids": []}),
-            ],
-            post=True,
-        )
-        self._create_invoice(
-            move_type="out_refund",
-            partner_id=distributor.partner_id.id,
-            invoice_date="2026-03-05",
-            invoice_line_ids=[
-                Command.create({"product_id": product.id, "quantity": 1, "price_unit": 10.0, "tax_ids": []})
-            ],
-            post=True,
-        )
-        self._create_invoice(  # a draft invoice is no sell-in
-            partner_id=distributor.partner_id.id,
-            invoice_date="2026-03-06",
-            invoice_line_ids=[
-                Command.create({"product_id": product.id, "quantity": 100, "price_unit": 1.0, "tax_ids": []})
-            ],
-        )
-        with freeze_time("2026-03-09 10:00:00"):
-            order = dealer.with_user(self.users["dl_hz"])._portal_submit_order([(product, 2)])
-            order.with_user(self.users["rd_zj"]).sudo().action_approve()
-        with freeze_time("2026-03-10 10:00:00"):
-            order.with_user(self.users["rd_zj"]).sudo().action_ship()
-        self.assertEqual(order.amount_total, 30.0)
+        self._movement_example(product)
         moves = self.Movement.search([("product_id", "=", product.id)])
         by_key = {}
         for move in moves:
