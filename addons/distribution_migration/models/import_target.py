@@ -113,7 +113,7 @@ class DistributionImportTarget(models.AbstractModel):
         normalised key. May use the ORM in batch (``create(vals_list)``) or
         parameterised SQL when the ORM is too slow; SQL must then do what the ORM
         would (parent_path, stored computed fields, caches). Raise on a database
-        error: the job rolls the batch back and retries it row by row, rejecting
+        error: the job rolls the batch back and retries it in halves, rejecting
         the rows that fail with the database's message."""
         raise NotImplementedError()
 
@@ -237,7 +237,7 @@ class DistributionImportTarget(models.AbstractModel):
             "WITH %s SELECT 1",
             SQL(", ").join(SQL("%s AS (%s)", SQL.identifier(f"insert_{i}"), insert) for i, insert in enumerate(inserts)),
         )
-        cr.execute(query, log_exceptions=False)  # a refused batch is retried row by row and reported
+        cr.execute(query, log_exceptions=False)  # a refused batch is retried in halves and the refused rows reported
         for _table, temp, *_rest in staging:
             cr.execute(SQL("DROP TABLE %s", SQL.identifier(temp)))
         # the computed fields given (or known to stay empty) are protected on the records of every

@@ -470,28 +470,36 @@ class TestImportMember(MigrationCommon):
     # ------------------------------------------------------------------
     # Database errors
     # ------------------------------------------------------------------
-    def test_batch_failure_retried_row_by_row(self):
-        """A row the database refuses (here: its code was taken meanwhile) is rejected
-        with the database's message; the rest of its batch and the other batches are imported."""
-        rows = [["code", "name", "tier"]] + [[f"B{i}", f"Batch {i}", "MST"] for i in range(1, 8)]
+    def test_batch_failure_retried_in_halves(self):
+        """Rows the database refuses (here: their codes were taken meanwhile) are rejected
+        with the database's message; the rest of their batch and the other batches are
+        imported (the refused batch is written again in halves, down to the refused rows)."""
+        rows = [["code", "name", "tier"]] + [[f"B{i}", f"Batch {i}", "MST"] for i in range(1, 11)]
         Member = self.env["distribution.member"]
 
-        def take_code(target, job, rows_):
-            Member.create({
-                "partner_id": self.env["res.partner"].create({"name": "Concurrent", "is_company": True}).id,
-                "code": "B3", "tier_id": self.tier_st.id,
-            })
+        def take_codes(target, job, rows_):
+            for code in ("B3", "B6"):
+                Member.create({
+                    "partner_id": self.env["res.partner"].create({"name": f"Concurrent {code}", "is_company": True}).id,
+                    "code": code, "tier_id": self.tier_st.id,
+                })
             self.env.flush_all()
 
         Target = type(self.env["distribution.import.target.member"])
         Job = type(self.env["distribution.import.job"])
-        with patch.object(Target, "_before_write", take_code, create=True), patch.object(Job, "_import_batch_size", 3):
+        with patch.object(Target, "_before_write", take_codes, create=True), patch.object(Job, "_import_batch_size", 8):
             job = self._import(self._csv(rows))
-        self.assertEqual(self._counts(job), {"read": 7, "create": 6, "update": 0, "unchanged": 0, "merge": 0,
-                                             "reject": 1})
-        self.assertIn("Not imported: duplicate key value", self._reasons(job)[4])
-        self.assertEqual(Member.search([("code", "in", [f"B{i}" for i in range(1, 8)])]).sorted("code").mapped("name"),
-                         ["Batch 1", "Batch 2", "Concurrent", "Batch 4", "Batch 5", "Batch 6", "Batch 7"])
+        self.assertEqual(self._counts(job), {"read": 10, "create": 8, "update": 0, "unchanged": 0, "merge": 0,
+                                             "reject": 2})
+        reasons = self._reasons(job)
+        self.assertEqual(sorted(reasons), [4, 7])
+        self.assertIn("Not imported: duplicate key value", reasons[4])
+        self.assertIn("Not imported: duplicate key value", reasons[7])
+        self.assertEqual(
+            Member.search([("code", "in", [f"B{i}" for i in range(1, 11)])]).sorted(lambda m: int(m.code[1:])).mapped("name"),
+            ["Batch 1", "Batch 2", "Concurrent B3", "Batch 4", "Batch 5", "Concurrent B6", "Batch 7", "Batch 8", "Batch 9",
+             "Batch 10"],
+        )
 
     def test_states_and_buttons(self):
         job = self._dry_run(self._csv([["code", "name", "tier"], ["S1", "One", "MST"]]))
