@@ -9,7 +9,7 @@ import psycopg2
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import clean_context, split_every
+from odoo.tools import SQL, clean_context, split_every
 
 from ..tools.cleaning import (
     CleaningError,
@@ -38,6 +38,10 @@ STATES = [
     ("cancel", "Cancelled"),
 ]
 SAMPLE_ROWS = 50
+#: distinct cells of a column whose cleaned value is kept during a run
+CLEAN_CACHE_SIZE = 10_000
+_UNCLEANED = object()
+
 #: errors of one batch that make the job retry it in halves, down to the refused rows
 WRITE_ERRORS = (psycopg2.Error, UserError, ValueError)
 
@@ -412,6 +416,10 @@ class DistributionImportJob(models.Model):
             keys.append(key)
         lang = self.env.lang
         missing_msg = {key: self.env._("%(field)s is missing.", field=label) for _p, key, *_r, label, _q in plan}
+        # the cleaned value of each distinct cell of a column, computed once: legacy files repeat
+        # the same tiers, territories, parent codes, cities and states on thousands of rows (a
+        # column of distinct values stops filling its cache at CLEAN_CACHE_SIZE entries)
+        plan = [(*step, {}) for step in plan]
         rows = []
         for offset, cells in enumerate(cells_iter):
             if not any(cell and not cell.isspace() for cell in cells):
@@ -429,8 +437,12 @@ class DistributionImportJob(models.Model):
                     )
                     continue
             values = row.values
-            for position, key, cleaner, on_missing, default, label, required in plan:
+            for position, key, cleaner, on_missing, default, label, required, cache in plan:
                 cell = cells[position]
+                value = cache.get(cell, _UNCLEANED)
+                if value is not _UNCLEANED:
+                    values[key] = value
+                    continue
                 if not cell or cell.isspace():
                     if on_missing == "default":
                         values[key] = default
@@ -438,9 +450,12 @@ class DistributionImportJob(models.Model):
                         row.errors.append(missing_msg[key])
                     continue
                 try:
-                    values[key] = cleaner(cell)
+                    value = values[key] = cleaner(cell)
                 except CleaningError as error:
                     row.errors.append(f"{label}: {error.translate(lang)}")
+                    continue
+                if len(cache) < CLEAN_CACHE_SIZE:
+                    cache[cell] = value
         return rows
 
     def _fold_duplicates(self, rows, key, secondary_keys):
@@ -574,20 +589,27 @@ class DistributionImportJob(models.Model):
             )
         rejected = [row for row in rows if row.action == "reject"]
         headers = self._column_headers()
-        self.reject_ids.unlink()
+        rejects = [(row.index, "; ".join(row.errors), json.dumps(row.raw, ensure_ascii=False)) for row in rejected]
+        # the real run usually rejects exactly the rows the dry run rejected, for the same
+        # reasons: their records and their file are then kept rather than written again
+        Reject = self.env["distribution.import.job.reject"]
+        Reject.flush_model()
+        self.env.cr.execute(
+            SQL("SELECT row, reason, values FROM %s WHERE job_id = %s ORDER BY row, id", SQL.identifier(Reject._table),
+                self.id)
+        )
+        stored = self.env.cr.fetchall()  # before reading a field of the job: that may query too
+        keep_rejects = bool(rejects) and stored == rejects and bool(self.rejected_file_name)
+        if not keep_rejects:
+            self.reject_ids.unlink()
         self.preview_ids.unlink()
         # thousands of rejected rows are possible: inserted in one statement (no computed field,
         # no create() override on this log model)
         self.env["distribution.import.target"]._bulk_insert(
             "distribution.import.job.reject",
-            [
-                {
-                    "job_id": self.id,
-                    "row": row.index,
-                    "reason": "; ".join(row.errors),
-                    "values": json.dumps(row.raw, ensure_ascii=False),
-                }
-                for row in rejected
+            [] if keep_rejects else [
+                {"job_id": self.id, "row": index, "reason": reason, "values": values}
+                for index, reason, values in rejects
             ],
         )
         self.invalidate_recordset(["reject_ids"])
@@ -614,10 +636,10 @@ class DistributionImportJob(models.Model):
             "rows_merge": counts["merge"],
             "rows_reject": counts["reject"],
             "duration": duration,
-            "rejected_file": False,
-            "rejected_file_name": False,
         }
-        if rejected:
+        if not rejected:
+            vals.update(rejected_file=False, rejected_file_name=False)
+        elif not keep_rejects:
             base = (self.file_name or self.name or "import").rsplit(".", 1)[0]
             vals["rejected_file"] = base64.b64encode(self._rejected_xlsx(headers, rejected))
             vals["rejected_file_name"] = f"{base}-rejected.xlsx"

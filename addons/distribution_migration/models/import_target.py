@@ -186,7 +186,7 @@ class DistributionImportTarget(models.AbstractModel):
         cr = self.env.cr
         now = cr.now()
         log = {"create_uid": self.env.uid, "create_date": now, "write_uid": self.env.uid, "write_date": now}
-        inserts, prepared, staging = [], [], []
+        inserts, prepared, staging, cached = [], [], [], []
         for index, (model_name, vals_list, ids, skip_constraints) in enumerate(groups):
             Model = self.env[model_name]
             if not vals_list:
@@ -212,6 +212,7 @@ class DistributionImportTarget(models.AbstractModel):
                 )
             )
             prepared.append((Model.browse(ids), [*given, *defaults], skip_constraints))
+            cached.append((Model.browse(ids), given, vals_list))
         if not inserts:
             return [records for records, _names, _skip in prepared]
         for table, temp, columns, ids, given, vals_list, constants in staging:
@@ -240,6 +241,13 @@ class DistributionImportTarget(models.AbstractModel):
         cr.execute(query, log_exceptions=False)  # a refused batch is retried in halves and the refused rows reported
         for _table, temp, *_rest in staging:
             cr.execute(SQL("DROP TABLE %s", SQL.identifier(temp)))
+        # the many2one values inserted go into the cache, as create() puts its values there: the
+        # triggers of computed fields below follow them without reading them back
+        for records, given, vals_list in cached:
+            for name in given:
+                field = records._fields[name]
+                if field.type == "many2one" and not field.company_dependent:  # those are given as JSON
+                    field._insert_cache(records, [vals[name] or None for vals in vals_list])
         # the computed fields given (or known to stay empty) are protected on the records of every
         # group at once: a member inserted with its partner must not recompute the partner's fields
         protections = []

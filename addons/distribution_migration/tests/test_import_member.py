@@ -346,6 +346,51 @@ class TestImportMember(MigrationCommon):
         self.assertEqual(self._counts(job2)["create"], 1)
         self.assertEqual(self._member("R4").credit_limit, 1.3)
 
+    def test_rejected_rows_kept_or_rewritten_by_the_real_run(self):
+        """The real run checks everything again: when it rejects the rows the dry run rejected,
+        for the same reasons, their records and file are kept; when the database changed in
+        between (here a member with the same tax ID), the rejects and the file are rewritten."""
+        profile = self.profile.copy({"name": "Legacy ERP members (reject DB duplicates)", "dup_db_policy": "reject"})
+        content = self._csv([
+            ["code", "name", "tier", "credit limit", "vat"],
+            ["K1", "Keep one", "MST", "1", "KVAT1"],
+            ["K2", "Bad number", "MST", "x", "KVAT2"],
+            ["K3", "Soon a duplicate", "MST", "3", "KVAT3"],
+        ])
+        job = self._dry_run(content, profile=profile)
+        self.assertEqual(self._reasons(job), {3: "Credit Limit: x is not a number."})
+        rejects, attachment = job.reject_ids, self._rejected_attachment(job)
+        job.action_import()
+        self.assertEqual(self._counts(job), {"read": 3, "create": 2, "update": 0, "unchanged": 0, "merge": 0,
+                                             "reject": 1})
+        self.assertEqual(job.reject_ids, rejects)
+        self.assertEqual(self._rejected_attachment(job), attachment)
+
+        job2 = self._dry_run(self._csv([
+            ["code", "name", "tier", "credit limit", "vat"],
+            ["K4", "Bad number", "MST", "y", "KVAT4"],
+            ["K5", "Soon a duplicate", "MST", "5", "KVAT5"],
+        ]), profile=profile)
+        rejects2 = job2.reject_ids
+        self.env["distribution.member"].create({
+            "partner_id": self.env["res.partner"].create({"name": "Registered meanwhile", "is_company": True,
+                                                          "vat": "KVAT5"}).id,
+            "code": "K5-OLD", "tier_id": self.tier_st.id,
+        })
+        job2.action_import()
+        reasons = self._reasons(job2)
+        self.assertEqual(sorted(reasons), [2, 3])
+        self.assertEqual(reasons[2], "Credit Limit: y is not a number.")
+        self.assertFalse(rejects2.exists(), "the rejects of the dry run are replaced")
+        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(job2.rejected_file))).active
+        rows = [row[:1] + row[5:6] for row in sheet.iter_rows(values_only=True)][1:]
+        self.assertEqual(rows, [("K4", reasons[2]), ("K5", reasons[3])])
+
+    def _rejected_attachment(self, job):
+        return self.env["ir.attachment"].search([
+            ("res_model", "=", "distribution.import.job"), ("res_id", "=", job.id), ("res_field", "=", "rejected_file"),
+        ])
+
     def test_unreadable_file_and_incomplete_mapping(self):
         job = self.env["distribution.import.job"].create({
             "profile_id": self.profile.id, "file": base64.b64encode(b"PK\x03\x04garbage"), "file_name": "x.xlsx",
