@@ -247,12 +247,10 @@ class DistributionImportTarget(models.AbstractModel):
                 )
                 pending = executor.submit(insert, query)  # a refused chunk is retried in halves and reported
         finally:
-            if pending is not None:
-                try:
+            try:
+                if pending is not None:
                     pending.result()
-                finally:
-                    executor.shutdown()
-            else:
+            finally:
                 executor.shutdown()
         for group in groups:
             if group.get("staged"):
@@ -326,8 +324,8 @@ class DistributionImportTarget(models.AbstractModel):
 
     @api.model
     def _bulk_insert_temp_table(self, group):
-        """The temporary table a group's rows are copied into, and the first statement of the
-        call (foreign-key plans are discarded once per call, see below)."""
+        """The temporary table a group's rows are copied into, made at the group's first chunk;
+        the cached foreign-key plans are discarded then (see below)."""
         cr = self.env.cr
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(group["temp"])))  # left by a failed call
         cr.execute(
@@ -363,12 +361,6 @@ class DistributionImportTarget(models.AbstractModel):
             Model._fields[name] for name in self._insert_empty_computes.get(model_name, ()) if name in Model._fields
         )
         return protected
-
-    @api.model
-    def _copy_rows(self, table, columns, rows, constants=()):
-        """COPY the rows (tuples of column values, followed by the same ``constants``
-        on every row) into the table: the fastest way to load rows into PostgreSQL."""
-        self._copy_into(table, columns, self._copy_buffer(rows, constants))
 
     @api.model
     def _copy_buffer(self, rows, constants=()):

@@ -184,18 +184,9 @@ class DistributionImportTargetCode(models.AbstractModel):
             else:
                 row.errors.append(self.env._("Unknown member %(code)s.", code=values["member"]))
         if values.get("territory"):
-            ids = territories.get(values["territory"], ())
-            if len(ids) == 1:
-                refs["territory_id"] = ids[0]
-            elif ids:
-                row.errors.append(
-                    self.env._(
-                        "Several territories are named %(ref)s: give its code or complete name.",
-                        ref=values["territory"],
-                    )
-                )
-            else:
-                row.errors.append(self.env._("Unknown territory %(ref)s.", ref=values["territory"]))
+            territory_id = self._pick_territory(row, territories, values["territory"])
+            if territory_id:
+                refs["territory_id"] = territory_id
             if not values.get("member"):
                 row.errors.append(self.env._("A code is bound to a territory through a member: give the member."))
         state = "bound" if values.get("member") else "new"

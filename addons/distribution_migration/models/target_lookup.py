@@ -141,6 +141,32 @@ class DistributionImportTarget(models.AbstractModel):
         return self._lookup_by_code_or_name(refs, self.env.cr.fetchall())
 
     @api.model
+    def _pick_territory(self, row, found, ref):
+        """The territory id ``found`` (from :meth:`_lookup_territories`) gives for the row's
+        reference, or None with the row's error: unknown, or several territories of that name."""
+        ids = found.get(ref, ())
+        if len(ids) == 1:
+            return ids[0]
+        row.errors.append(
+            self.env._("Several territories are named %(ref)s: give its code or complete name.", ref=ref)
+            if ids else self.env._("Unknown territory %(ref)s.", ref=ref)
+        )
+        return None
+
+    @api.model
+    def _pick_tier(self, row, found, ref):
+        """The tier id ``found`` (from :meth:`_lookup_tiers`) gives for the row's reference, or
+        None with the row's error: unknown, or several tiers of that name."""
+        ids = found.get(ref, ())
+        if len(ids) == 1:
+            return ids[0]
+        row.errors.append(
+            self.env._("Several tiers are named %(ref)s: give its code.", ref=ref)
+            if ids else self.env._("Unknown tier %(ref)s.", ref=ref)
+        )
+        return None
+
+    @api.model
     def _fold_resolved_duplicates(self, job, rows, key_of, label):
         """Rows whose resolved key (``key_of(row)``, None: no key) is the key of an earlier
         row: rejected as duplicates of it, or folded into it (later non-empty values

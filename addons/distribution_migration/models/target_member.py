@@ -96,27 +96,27 @@ class DistributionImportTargetMember(models.AbstractModel):
         _ = self.env._
         company = job.company_id
         self.env.flush_all()
-        tiers = self._tier_index(company)
-        territories = self._territory_index(company)
+        tier_ids = self._lookup_tiers(job, {row.values.get("tier") for row in rows})
+        territories = self._lookup_territories(job, {row.values.get("territory") for row in rows})
+        tiers = {
+            tier.id: Tier(tier.id, tier.sequence, tier.exclusive_territory)
+            for tier in self.env["distribution.tier"].browse({id_ for ids in tier_ids.values() for id_ in ids})
+        }
         by_code = {row.values["code"]: row for row in rows}
         parent_codes = {row.values["parent"] for row in rows if row.values.get("parent")}
         db = self._fetch_members(company, codes=set(by_code) | parent_codes)
-        normalised = functools.lru_cache(maxsize=4096)(normalise_header)  # tiers, territories, states repeat
+        normalised = functools.lru_cache(maxsize=4096)(normalise_header)  # states repeat
         for row in rows:
             values, refs = row.values, row.refs
             refs["db"] = db.get(values["code"])
             if "tier" in values:
-                tier = tiers.get(normalised(values["tier"]))
-                if tier:
-                    refs["tier"] = tier
-                else:
-                    row.errors.append(_("Unknown tier %(tier)s.", tier=values["tier"]))
+                tier_id = self._pick_tier(row, tier_ids, values["tier"])
+                if tier_id:
+                    refs["tier"] = tiers[tier_id]
             if "territory" in values:
-                territory_id = territories.get(normalised(values["territory"]))
+                territory_id = self._pick_territory(row, territories, values["territory"])
                 if territory_id:
                     refs["territory_id"] = territory_id
-                else:
-                    row.errors.append(_("Unknown territory %(territory)s.", territory=values["territory"]))
             if "state" in values:
                 state = STATE_WORDS.get(normalised(values["state"]))
                 if state:
@@ -137,36 +137,6 @@ class DistributionImportTargetMember(models.AbstractModel):
         self._check_cycles(rows, by_code, db, ancestors)
         self._check_tiers(rows, db, ancestors)
         self._compute_depths(rows)
-
-    @api.model
-    def _tier_index(self, company):
-        """{normalised name or code: Tier} of the company's tiers (names in every installed language)."""
-        Tier_ = self.env["distribution.tier"].with_context(active_test=False)
-        tiers = Tier_.search([("company_id", "in", [company.id, False])], order="active desc, sequence, id")
-        index = {}
-        for lang, _name in self.env["res.lang"].get_installed():
-            for tier in tiers.with_context(lang=lang):
-                index.setdefault(normalise_header(tier.name), Tier(tier.id, tier.sequence, tier.exclusive_territory))
-        for tier in tiers:
-            if tier.code:
-                index[normalise_header(tier.code)] = Tier(tier.id, tier.sequence, tier.exclusive_territory)
-        return index
-
-    @api.model
-    def _territory_index(self, company):
-        """{normalised code, complete name or unique name: territory id}."""
-        territories = self.env["distribution.territory"].search([("company_id", "in", [company.id, False])])
-        index, names = {}, defaultdict(set)
-        for lang, _name in self.env["res.lang"].get_installed():
-            for territory in territories.with_context(lang=lang):
-                names[normalise_header(territory.name)].add(territory.id)
-        index.update((name, next(iter(ids))) for name, ids in names.items() if len(ids) == 1)
-        for territory in territories:
-            index[normalise_header(territory.complete_name)] = territory.id
-        for territory in territories:
-            if territory.code:
-                index[normalise_header(territory.code)] = territory.id
-        return index
 
     @api.model
     def _fetch_members(self, company, codes=None, ids=None):

@@ -81,26 +81,14 @@ class DistributionImportTargetPrice(models.AbstractModel):
             )
         else:
             row.errors.append(self.env._("Unknown product %(code)s.", code=values.get("product")))
-        territory = values.get("territory")
-        if territory:
-            ids = territories.get(territory, ())
-            if len(ids) == 1:
-                refs["territory_id"] = ids[0]
-            elif ids:
-                row.errors.append(
-                    self.env._("Several territories are named %(ref)s: give its code or complete name.", ref=territory)
-                )
-            else:
-                row.errors.append(self.env._("Unknown territory %(ref)s.", ref=territory))
-        tier = values.get("tier")
-        if tier:
-            ids = tiers.get(tier, ())
-            if len(ids) == 1:
-                refs["tier_id"] = ids[0]
-            elif ids:
-                row.errors.append(self.env._("Several tiers are named %(ref)s: give its code.", ref=tier))
-            else:
-                row.errors.append(self.env._("Unknown tier %(ref)s.", ref=tier))
+        if values.get("territory"):
+            territory_id = self._pick_territory(row, territories, values["territory"])
+            if territory_id:
+                refs["territory_id"] = territory_id
+        if values.get("tier"):
+            tier_id = self._pick_tier(row, tiers, values["tier"])
+            if tier_id:
+                refs["tier_id"] = tier_id
         if values.get("member"):
             member_id = members.get(values["member"])
             if member_id:
