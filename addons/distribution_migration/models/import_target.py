@@ -1,7 +1,9 @@
 import datetime
 import io
+import itertools
 import json
 import operator
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
@@ -10,6 +12,7 @@ import psycopg2.extras
 import psycopg2.sql
 
 from odoo import api, fields, models
+from odoo.orm.registry import TriggerTree
 from odoo.tools import SQL
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -274,6 +277,9 @@ class DistributionImportTarget(models.AbstractModel):
         for records, names, _skip in prepared:
             if records:
                 protections.append((self._insert_protected_fields(records._name, tuple(names)), records))
+        inserted = defaultdict(set)  # {model name: ids inserted by this call}
+        for records, _names, _skip in prepared:
+            inserted[records._name].update(records._ids)
         with self.env.protecting(protections):
             for records, names, _skip in prepared:
                 if not records:
@@ -284,15 +290,80 @@ class DistributionImportTarget(models.AbstractModel):
                         todo = records - self.env.protected(field)
                         if todo:
                             self.env.add_to_compute(field, todo)
-                # ... and the fields of other records depending on the values inserted: only
-                # records inserted in the same statement can refer to new records, through
-                # their own values, so the fields left empty have no dependent elsewhere
-                records.modified(names, create=True)
+                # ... and the fields of other records depending on the values inserted
+                self._inserted_modified(records, names, inserted)
         for records, names, skip_constraints in prepared:
             if records:
                 records._validate_fields(names, excluded_names=skip_constraints)
                 records.check_access("create")
         return [records for records, _names, _skip in prepared]
+
+    @api.model
+    def _inserted_modified(self, records, names, inserted):
+        """``records.modified(names, create=True)`` for records inserted with others in one
+        call (``inserted``: {model name: ids}), without what ``modified`` would look for in
+        vain: no record but those of the call refers to them, and every stored computed
+        field of those is already marked (or protected). ``modified`` follows a
+        dependency from the new records to the records they refer to and on from there
+        (e.g. from a new contact to its new company, then to the sale orders, invoices and
+        partners of that company: one search each, on every batch); here the records
+        reached are followed on only if they existed before. Non-stored computed fields
+        of the new records have nothing in cache to invalidate but the values inserted."""
+        env = self.env
+
+        def select(field):
+            return (field.compute and field.store) or bool(field._get_all_cache_ids(env))
+
+        def triggers(new, tree):
+            for field in tree.root:
+                yield field, new, True
+            for field, subtree in tree.items():
+                if field.type in ("many2one", "many2one_reference"):
+                    continue  # a record referring to new records was inserted with them
+                reached = None
+                for invf in new.pool.field_inverses[field]:
+                    if invf.type == "many2one" and not invf.company_dependent:
+                        reached = new[invf.name]  # inserted values, in cache
+                        break
+                    if invf.type in ("one2many", "many2many") and not invf.domain:
+                        break  # new records have no line of their own: nothing refers back
+                else:
+                    # another kind of inverse (a many2one_reference), or none: as modified does
+                    yield from new._modified_triggers(TriggerTree((), {field: subtree}), True)
+                    continue
+                if reached:
+                    reached = reached.browse(i for i in reached._ids if i not in inserted[reached._name])
+                    yield from reached._modified_triggers(subtree)
+
+        tree = self.pool.get_trigger_tree([records._fields[name] for name in names], select=select)
+        if not tree:
+            return
+        tocompute = env.transaction.tocompute
+        todo = [triggers(records.sudo().with_context(active_test=False), tree)]
+        # as modified (called after the modification) processes what it triggers
+        for field, recs, create in itertools.chain.from_iterable(todo):
+            recs -= env.protected(field)
+            if not recs:
+                continue
+            if field.recursive:
+                if field.compute and field.store:
+                    ids = tocompute.get(field) or set()
+                    recs = recs.browse(id_ for id_ in recs._ids if id_ not in ids)
+                else:
+                    ids_in_cache = field._get_all_cache_ids(env)
+                    recs = recs.browse(id_ for id_ in recs._ids if id_ in ids_in_cache)
+                if not recs:
+                    continue
+                if create:
+                    subtree = self.pool.get_trigger_tree([field], select=select)
+                    if subtree:
+                        todo.append(triggers(recs, subtree))
+                else:
+                    todo.append(recs._modified([field], create))
+            if field.compute and field.store:
+                tocompute[field].update(recs._ids)
+            else:
+                field._invalidate_cache(env, recs._ids)
 
     @api.model
     def _bulk_insert_setup(self, group, given, log):

@@ -37,6 +37,9 @@ MEMBER_KEYS = ("tier_id", "parent_id", "territory_id", "state", "credit_limit")
 
 _SIMPLE_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
+#: key of the transaction's data: territories whose member counts an import has yet to compute
+_DEFERRED_COUNTS = "distribution_migration.territory_counts"
+
 
 def _email_normalized(email):
     """What mail's email_normalized computes (email_normalize, not strict), with a fast
@@ -505,8 +508,29 @@ class DistributionImportTargetMember(models.AbstractModel):
                     self._create_sql(job, creates)
             if updates:
                 self._write_updates(job, updates)
+        # a territory counts its members again over all of them at each flush: counted once, after
+        # the last batch, instead of once per batch (the territories of a file are touched by all)
+        deferred = self.env.cr.precommit.data.setdefault(_DEFERRED_COUNTS, set())
+        for field in self._territory_count_fields():
+            deferred.update(self.env.transaction.tocompute.pop(field, ()))
         self.env.flush_all()
         self.env.invalidate_all()
+
+    @api.model
+    def _territory_count_fields(self):
+        Territory = self.env["distribution.territory"]
+        return [Territory._fields["member_count"], Territory._fields["covered"]]
+
+    @api.model
+    def _after_write(self, job, rows):
+        super()._after_write(job, rows)
+        territories = self.env["distribution.territory"].browse(
+            self.env.cr.precommit.data.pop(_DEFERRED_COUNTS, ())
+        ).exists()
+        if territories:
+            for field in self._territory_count_fields():
+                self.env.add_to_compute(field, territories)
+            self.env.flush_all()
 
     @api.model
     def _parent_id(self, row):

@@ -519,8 +519,9 @@ class TestImportMember(MigrationCommon):
         """Rows the database refuses (here: their codes were taken meanwhile) are rejected
         with the database's message; the rest of their batch and the other batches are
         imported (the refused batch is written again in halves, down to the refused rows)."""
-        rows = [["code", "name", "tier"]] + [[f"B{i}", f"Batch {i}", "MST"] for i in range(1, 11)]
+        rows = [["code", "name", "tier", "territory"]] + [[f"B{i}", f"Batch {i}", "MST", "MHZ"] for i in range(1, 11)]
         Member = self.env["distribution.member"]
+        members_before = self.terr_hz.member_count
 
         def take_codes(target, job, rows_):
             for code in ("B3", "B6"):
@@ -545,6 +546,8 @@ class TestImportMember(MigrationCommon):
             ["Batch 1", "Batch 2", "Concurrent B3", "Batch 4", "Batch 5", "Concurrent B6", "Batch 7", "Batch 8", "Batch 9",
              "Batch 10"],
         )
+        # the territory counts the members of every batch (counted once, after the last batch)
+        self.assertEqual(self.terr_hz.member_count, members_before + 8)
 
     def test_states_and_buttons(self):
         job = self._dry_run(self._csv([["code", "name", "tier"], ["S1", "One", "MST"]]))
