@@ -416,11 +416,7 @@ class DistributionImportJob(models.Model):
             keys.append(key)
         lang = self.env.lang
         missing_msg = {key: self.env._("%(field)s is missing.", field=label) for _p, key, *_r, label, _q in plan}
-        # the cleaned value of each distinct cell of a column, computed once: legacy files repeat
-        # the same tiers, territories, parent codes, cities and states on thousands of rows (a
-        # column of distinct values stops filling its cache at CLEAN_CACHE_SIZE entries)
-        plan = [(*step, {}) for step in plan]
-        rows = []
+        rows, cleaned = [], []  # every row read; (row, cells) of those with the header's width
         for offset, cells in enumerate(cells_iter):
             if not any(cell and not cell.isspace() for cell in cells):
                 continue
@@ -436,8 +432,15 @@ class DistributionImportJob(models.Model):
                         )
                     )
                     continue
-            values = row.values
-            for position, key, cleaner, on_missing, default, label, required, cache in plan:
+            cleaned.append((row.values, row.errors, cells))
+        # column by column (a row's values and errors still come in the order of the plan); the
+        # cleaned value of each distinct cell of a column is computed once: legacy files repeat
+        # the same tiers, territories, parent codes, cities and states on thousands of rows (a
+        # column of distinct values stops filling its cache at CLEAN_CACHE_SIZE entries)
+        for position, key, cleaner, on_missing, default, label, required in plan:
+            cache = {}
+            missing = missing_msg[key]
+            for values, errors, cells in cleaned:
                 cell = cells[position]
                 value = cache.get(cell, _UNCLEANED)
                 if value is not _UNCLEANED:
@@ -447,12 +450,12 @@ class DistributionImportJob(models.Model):
                     if on_missing == "default":
                         values[key] = default
                     elif on_missing == "reject" or required:
-                        row.errors.append(missing_msg[key])
+                        errors.append(missing)
                     continue
                 try:
                     value = values[key] = cleaner(cell)
                 except CleaningError as error:
-                    row.errors.append(f"{label}: {error.translate(lang)}")
+                    errors.append(f"{label}: {error.translate(lang)}")
                     continue
                 if len(cache) < CLEAN_CACHE_SIZE:
                     cache[cell] = value

@@ -16,6 +16,7 @@ _lt = LazyTranslate(__name__)
 
 _SPACES = re.compile(r"\s+")
 _PHONE_SEPARATORS = re.compile(r"[\s\-().\u2010-\u2015/]+")
+_NON_DIGITS = re.compile(r"\D")
 _VAT_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -87,7 +88,9 @@ class CodeRules:
 def halfwidth(text):
     """Full-width characters (ＡＢＣ１２３, full-width space and punctuation) become
     their half-width forms (Unicode NFKC)."""
-    return unicodedata.normalize("NFKC", text or "")
+    if not text:
+        return ""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)  # (ASCII is left as it is)
 
 
 def clean_name(text):
@@ -118,7 +121,7 @@ def clean_phone(text, country="86"):
     a country code without "+" and, for the default country, a trunk "0". For
     China (86) a mobile has 11 digits starting with 13 to 19, a landline 10 or 11
     digits (area code + number); elsewhere the national number has 6 to 13 digits."""
-    country = re.sub(r"\D", "", country or "")
+    country = _NON_DIGITS.sub("", country or "")
     phone = _PHONE_SEPARATORS.sub("", halfwidth(text))
     if phone.startswith("+"):
         digits = phone[1:]
