@@ -523,7 +523,7 @@ class DistributionImportTargetMember(models.AbstractModel):
 
     @api.model
     def _after_write(self, job, rows):
-        super()._after_write(job, rows)
+        result = super()._after_write(job, rows)
         territories = self.env["distribution.territory"].browse(
             self.env.cr.precommit.data.pop(_DEFERRED_COUNTS, ())
         ).exists()
@@ -531,6 +531,7 @@ class DistributionImportTargetMember(models.AbstractModel):
             for field in self._territory_count_fields():
                 self.env.add_to_compute(field, territories)
             self.env.flush_all()
+        return result
 
     @api.model
     def _parent_id(self, row):
