@@ -418,7 +418,7 @@ class DistributionImportJob(models.Model):
         missing_msg = {key: self.env._("%(field)s is missing.", field=label) for _p, key, *_r, label, _q in plan}
         rows, cleaned = [], []  # every row read; (row, cells) of those with the header's width
         for offset, cells in enumerate(cells_iter):
-            if not any(cell and not cell.isspace() for cell in cells):
+            if not "".join(cells).strip():  # (an empty row)
                 continue
             row = ImportRow(offset + 2, dict(zip(keys, cells, strict=False)))
             rows.append(row)

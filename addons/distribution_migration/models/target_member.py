@@ -290,6 +290,7 @@ class DistributionImportTargetMember(models.AbstractModel):
         company = job.company_id
         merge = job.profile_id.dup_db_policy == "merge"
         by_vat, by_phone, code_of = self._secondary_index(job)
+        new_member, no_change = _("New member."), _("No change.")
         candidates = {}
         for row in rows:
             member = row.refs["db"]
@@ -309,7 +310,7 @@ class DistributionImportTargetMember(models.AbstractModel):
                 if not row.values.get("name"):
                     row.errors.append(_("A new member needs a name."))
                 if not row.errors:
-                    row.action, row.message = "create", _("New member.")
+                    row.action, row.message = "create", new_member
             elif len(found) > 1:
                 row.errors.append(
                     _("Tax ID or phone matches several members: %(members)s.",
@@ -343,7 +344,7 @@ class DistributionImportTargetMember(models.AbstractModel):
             elif any(changes):
                 row.action, row.message = "update", _("Updates member %(member)s.", member=member.code)
             else:
-                row.action, row.message = "unchanged", _("No change.")
+                row.action, row.message = "unchanged", no_change
         while self._reject_orphans(rows) + self._check_exclusive_territories(job, rows):
             pass
 
@@ -606,16 +607,22 @@ class DistributionImportTargetMember(models.AbstractModel):
         for row, member_id, partner_id in zip(rows, member_ids, partner_ids, strict=False):
             row.target_id = member_id
             row.refs["partner_id"] = partner_id
-        # parents' paths: stored ones (flushed), or computed below for rows created earlier
-        Member.flush_model(["parent_id", "parent_path"])
+        # parents' paths: those of parents created by an earlier batch (kept on their rows), those of
+        # parents in this batch (computed below, parents first), else the stored ones (flushed)
+        paths = {}
+        for row in rows:
+            parent_row = row.refs.get("parent_row")
+            if parent_row is not None and parent_row.refs.get("parent_path"):
+                paths[parent_row.target_id] = parent_row.refs["parent_path"]
         stored_parents = {self._parent_id(row) for row in rows} - {None, False}
         stored_parents -= {row.target_id for row in rows}
-        paths = {}
+        stored_parents -= paths.keys()
         if stored_parents:
+            Member.flush_model(["parent_id", "parent_path"])
             self.env.cr.execute(
                 SQL("SELECT id, parent_path FROM distribution_member WHERE id = ANY(%s)", list(stored_parents))
             )
-            paths = dict(self.env.cr.fetchall())
+            paths.update(self.env.cr.fetchall())
         pricelists = self._new_member_pricelists(
             company, {(row.refs["tier"].id, row.refs.get("territory_id")) for row in rows}
         )
@@ -675,7 +682,7 @@ class DistributionImportTargetMember(models.AbstractModel):
                     companies.append(vals)
                     parent_id = self._parent_id(row) or None
                     path = f"{paths[parent_id] if parent_id else ''}{row.target_id}/"
-                    paths[row.target_id] = path
+                    paths[row.target_id] = refs["parent_path"] = path
                     state = refs.get("state") or "active"
                     members.append(
                         {

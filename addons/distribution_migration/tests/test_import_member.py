@@ -515,6 +515,27 @@ class TestImportMember(MigrationCommon):
     # ------------------------------------------------------------------
     # Database errors
     # ------------------------------------------------------------------
+    def test_parents_created_in_earlier_batches(self):
+        """One row per batch: each member's parent was created by an earlier batch, and its
+        parent path and tier order are still right."""
+        rows = [
+            ["code", "name", "tier", "parent"],
+            ["ST-9", "门店 9", "MST", "DL-9"],
+            ["DL-9", "经销商 9", "MDL", "MIG-RD"],
+            ["ST-8", "门店 8", "MST", "DL-9"],
+        ]
+        Job = type(self.env["distribution.import.job"])
+        with patch.object(Job, "_import_batch_size", 1):
+            job = self._import(self._csv(rows))
+        self.assertEqual(self._counts(job), {"read": 3, "create": 3, "update": 0, "unchanged": 0, "merge": 0,
+                                             "reject": 0})
+        dealer, store9, store8 = self._member("DL-9"), self._member("ST-9"), self._member("ST-8")
+        self.assertEqual(dealer.parent_path, f"{self.ga.id}/{self.rd.id}/{dealer.id}/")
+        self.assertEqual(store9.parent_path, f"{dealer.parent_path}{store9.id}/")
+        self.assertEqual(store8.parent_path, f"{dealer.parent_path}{store8.id}/")
+        self.assertEqual(self.env["distribution.member"].search([("id", "child_of", dealer.id)]),
+                         dealer | store9 | store8)
+
     def test_batch_failure_retried_in_halves(self):
         """Rows the database refuses (here: their codes were taken meanwhile) are rejected
         with the database's message; the rest of their batch and the other batches are
