@@ -39,6 +39,7 @@ _SIMPLE_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$
 
 #: key of the transaction's data: territories whose member counts an import has yet to compute
 _DEFERRED_COUNTS = "distribution_migration.territory_counts"
+_UNFORMATTED = object()
 
 
 def _email_normalized(email):
@@ -636,15 +637,20 @@ class DistributionImportTargetMember(models.AbstractModel):
         for row, contact_id in zip(contact_rows, partner_ids[len(rows):], strict=True):
             row.refs["contact_id"] = contact_id
         # everything read from the database or the ORM is read here: the values are built below
-        # while the database inserts the previous chunk (see _bulk_insert_chunks)
+        # while the database inserts the previous chunk (see _bulk_insert_chunks); formatting
+        # phones there only reads the country's code and calling code, read now
         phones = {}
-        if sanitize:
-            for row in rows:
-                phone = row.values.get("phone")
-                if phone and phone not in phones:
-                    phones[phone] = Partner._phone_format_number(
-                        phone, country, force_format="E164", raise_exception=False
-                    ) or None
+        if sanitize and country:
+            country.fetch(["code", "phone_code"])
+
+        def sanitized(phone):
+            number = phones.get(phone, _UNFORMATTED)
+            if number is _UNFORMATTED:
+                number = phones[phone] = Partner._phone_format_number(
+                    phone, country, force_format="E164", raise_exception=False
+                ) or None
+            return number
+
         company_id = company.id
 
         def chunks():
@@ -678,7 +684,7 @@ class DistributionImportTargetMember(models.AbstractModel):
                         **extra,
                     }
                     if sanitize:
-                        vals["phone_sanitized"] = phones.get(phone) if phone else None
+                        vals["phone_sanitized"] = sanitized(phone) if phone else None
                     companies.append(vals)
                     parent_id = self._parent_id(row) or None
                     path = f"{paths[parent_id] if parent_id else ''}{row.target_id}/"
