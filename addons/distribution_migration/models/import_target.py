@@ -318,22 +318,17 @@ class DistributionImportTarget(models.AbstractModel):
             for field in tree.root:
                 yield field, new, True
             for field, subtree in tree.items():
-                if field.type in ("many2one", "many2one_reference"):
-                    continue  # a record referring to new records was inserted with them
-                reached = None
-                for invf in new.pool.field_inverses[field]:
-                    if invf.type == "many2one" and not invf.company_dependent:
-                        reached = new[invf.name]  # inserted values, in cache
-                        break
-                    if invf.type in ("one2many", "many2many") and not invf.domain:
-                        break  # new records have no line of their own: nothing refers back
-                else:
-                    # another kind of inverse (a many2one_reference), or none: as modified does
+                # a many2one or many2many of another record can refer to new records only if that
+                # record was inserted with them: all its stored computed fields are marked already
+                if field.type != "one2many":
+                    continue
+                inverse = new._fields[field.inverse_name]
+                if inverse.type != "many2one":  # (a many2one_reference) as modified does
                     yield from new._modified_triggers(TriggerTree((), {field: subtree}), True)
                     continue
-                if reached:
-                    reached = reached.browse(i for i in reached._ids if i not in inserted[reached._name])
-                    yield from reached._modified_triggers(subtree)
+                reached = new[inverse.name]  # the values inserted, in cache
+                reached = reached.browse(id_ for id_ in reached._ids if id_ not in inserted[reached._name])
+                yield from reached._modified_triggers(subtree)
 
         tree = self.pool.get_trigger_tree([records._fields[name] for name in names], select=select)
         if not tree:
