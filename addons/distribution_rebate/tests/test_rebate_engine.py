@@ -118,7 +118,7 @@ class TestRebateTypes(RebateCommon):
 
     def test_one_run_mixes_filters_periods_and_summing_paths(self):
         """Several product filters and a custom (day-bounded) period in one run: the lines are summed
-        per day and per filter; with more filters than grouping columns, per product. Both give the
+        per day segment and filter bit; with more filters than bits, per product. Both give the
         same figures, to the cent."""
         categ = self.env["product.category"].create({"name": "Drinks"})
         self.product_c.categ_id = categ
@@ -138,21 +138,28 @@ class TestRebateTypes(RebateCommon):
             fair: (2200.0, 110.0, 3),  # 10 to 20 March: 2,300 - 100
         }
         Computation = self.env["distribution.rebate.computation"]
-        for max_columns in (16, 0):
-            with patch.object(rebate_computation, "MAX_FILTER_COLUMNS", max_columns):
+        # bit masks; per product (too many filters; product ids too spread for the mask array)
+        for limits in ({"MAX_FILTER_COLUMNS": 16}, {"MAX_FILTER_COLUMNS": 0}, {"MAX_MASK_SPAN": 1}):
+            with patch.multiple(rebate_computation, **limits):
                 Computation._compute_agreements(agreements, up_to=date(2025, 12, 31))
             for agreement, figures in expected.items():
                 first = agreement.computation_ids.sorted("date_from")[0]
-                self.assertEqual((first.basis, first.amount, first.line_count), figures, (max_columns, agreement))
+                self.assertEqual((first.basis, first.amount, first.line_count), figures, (limits, agreement))
 
-    def test_bucket_grain(self):
-        grain = rebate_computation.bucket_grain
-        self.assertEqual(grain([(date(2025, 1, 1), date(2025, 12, 31))]), "year")
-        self.assertEqual(grain([(date(2025, 1, 1), date(2025, 12, 31)), (Q2, date(2025, 6, 30))]), "quarter")
-        self.assertEqual(grain([(Q2, date(2025, 6, 30)), (date(2025, 2, 1), date(2025, 2, 28))]), "month")
-        # last year's February of a leap year ends on the 28th: not a month end
-        self.assertEqual(grain([(date(2024, 2, 1), date(2024, 2, 28))]), "day")
-        self.assertEqual(grain([(date(2025, 3, 10), date(2025, 3, 20)), (Q1, date(2025, 3, 31))]), "day")
+    def test_day_segments(self):
+        segments = rebate_computation.day_segments
+        # a year and its second quarter: cut at 1 April and 1 July
+        points, days = segments([(date(2025, 1, 1), date(2025, 12, 31)), (Q2, date(2025, 6, 30))])
+        self.assertEqual(points, [date(2025, 1, 1), Q2, date(2025, 7, 1), date(2026, 1, 1)])
+        self.assertEqual((len(days), days[0], days[89], days[90], days[180], days[181], days[-1]), (365, 1, 1, 2, 2, 3, 3))
+        # a custom period inside a quarter; last year's February of a leap year (29 days)
+        points, days = segments([(date(2025, 3, 10), date(2025, 3, 20)), (Q1, date(2025, 3, 31)),
+                                 (date(2024, 2, 1), date(2024, 2, 29))])
+        self.assertEqual(points, [date(2024, 2, 1), date(2024, 3, 1), Q1, date(2025, 3, 10), date(2025, 3, 21),
+                                  date(2025, 4, 1)])
+        self.assertEqual(days.count(1), 29)
+        self.assertEqual(days.count(2), 306)  # 1 March 2024 to 31 December 2024: no period, one segment
+        self.assertEqual((days.count(3), days.count(4), days.count(5)), (68, 11, 11))
 
     def test_tier_scope_covers_each_member(self):
         agreement = self._agreement(scope="tier", member_id=False, tier_id=self.tier_dl.id, rate=1.0)
