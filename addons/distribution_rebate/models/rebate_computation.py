@@ -1,5 +1,7 @@
 import ast
 import bisect
+import contextlib
+import gc
 import logging
 import time
 from collections import defaultdict
@@ -39,6 +41,19 @@ RESULT_TYPES = dict.fromkeys(RESULT_FIELDS, "numeric") | {"has_reference": "bool
 MAX_FILTER_COLUMNS = 16
 # nor when the filtered products' ids span more than this (the bit masks are an array indexed by product id)
 MAX_MASK_SPAN = 1_000_000
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Pause the garbage collector (not its reference counting) in the block, if it runs."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def day_segments(bounds):
@@ -207,15 +222,14 @@ class DistributionRebateComputation(models.Model):
         cr.execute(
             SQL(
                 """
-                SELECT m.channel_member_id, (%(days)s::int[])[m.invoice_date - %(first_day)s + 1], %(product_key)s,
+                SELECT aml.channel_member_id, (%(days)s::int[])[aml.invoice_date - %(first_day)s + 1], %(product_key)s,
                        %(amount)s, %(quantity)s,
                        COUNT(*)
                   FROM account_move_line aml
-                  JOIN account_move m ON m.id = aml.move_id
-                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+                 WHERE aml.parent_state = 'posted' AND aml.move_type IN ('out_invoice', 'out_refund')
                    AND aml.display_type = 'product'
-                   AND m.invoice_date >= %(first_day)s AND m.invoice_date < %(end)s
-                   AND m.channel_member_id = ANY(%(member_ids)s)
+                   AND aml.invoice_date >= %(first_day)s AND aml.invoice_date < %(end)s
+                   AND aml.channel_member_id = ANY(%(member_ids)s)
               GROUP BY 1, 2, 3
                 """,
                 days=days,
@@ -224,7 +238,7 @@ class DistributionRebateComputation(models.Model):
                 product_key=product_key,
                 amount=SQL("SUM(aml.balance)::text") if "amount" in bases else SQL("NULL"),
                 quantity=SQL(
-                    "SUM(CASE WHEN m.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END)::text"
+                    "SUM(CASE WHEN aml.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END)::text"
                 ) if "qty" in bases else SQL("NULL"),
                 member_ids=member_ids,
             )
@@ -372,6 +386,14 @@ class DistributionRebateComputation(models.Model):
     def _compute_agreements(self, agreements, up_to=None):
         """Compute (or recompute) every started period of the agreements, set-based: one scan of the
         invoice lines for the basis (and last year's), one query for overdue, one upsert."""
+        # A run makes some 100,000 short-lived objects (sums, results) that reference counting frees
+        # as it goes; left on, the garbage collector would also sweep the whole heap of the worker
+        # on the way (about 0.1 s each time), for nothing to collect.
+        with paused_gc():
+            return self._compute_agreements_now(agreements, up_to)
+
+    @api.model
+    def _compute_agreements_now(self, agreements, up_to):
         up_to = up_to or fields.Date.context_today(self)
         started = time.perf_counter()
         agreements = agreements.filtered(lambda a: a.state in ("approved", "running", "closed"))
@@ -380,10 +402,11 @@ class DistributionRebateComputation(models.Model):
             return self.browse()
         timings = {"scopes": time.perf_counter() - started}
         plans = self._plans(agreements)
-        last_year = relativedelta(years=1)
+        # the same periods a year earlier (a few distinct dates for thousands of periods)
+        last_year = {day: day - relativedelta(years=1) for scope in scopes for day in scope[2:]}
         requests = [(scope[:3], *scope) for scope in scopes]
         requests += [
-            (("last year", *scope[:3]), scope[0], scope[1], scope[2] - last_year, scope[3] - last_year)
+            (("last year", *scope[:3]), scope[0], scope[1], last_year[scope[2]], last_year[scope[3]])
             for scope in scopes
             if plans[scope[0]]["needs_last_year"]
         ]
@@ -664,11 +687,11 @@ class DistributionRebateComputation(models.Model):
         self.ensure_one()
         agreement = self.agreement_id
         domain = [
-            ("move_id.channel_member_id", "=", self.member_id.id),
-            ("move_id.state", "=", "posted"),
-            ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-            ("move_id.invoice_date", ">=", self.date_from),
-            ("move_id.invoice_date", "<=", self.date_to),
+            ("channel_member_id", "=", self.member_id.id),
+            ("parent_state", "=", "posted"),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("invoice_date", ">=", self.date_from),
+            ("invoice_date", "<=", self.date_to),
             ("display_type", "=", "product"),
         ]
         products = agreement._product_ids()

@@ -146,6 +146,37 @@ class TestRebateTypes(RebateCommon):
                 first = agreement.computation_ids.sorted("date_from")[0]
                 self.assertEqual((first.basis, first.amount, first.line_count), figures, (limits, agreement))
 
+    def test_lines_carry_the_member_and_invoice_type(self):
+        """The engine reads the member and the invoice type on the lines: they follow the invoice
+        (and its partner while in draft); lines older than the addon get them from their invoice."""
+        agreement = self._agreement(rate=10.0)
+        draft = self._invoice("dl_hz", "2025-01-10", [(self.product_a, 2, 1000.0)], post=False)
+        refund = self._invoice("dl_hz", "2025-01-12", [(self.product_a, 1, 100.0)], refund=True)
+        self.assertEqual(draft.invoice_line_ids.channel_member_id, self.members["dl_hz"])
+        self.assertEqual((draft.invoice_line_ids.move_type, refund.invoice_line_ids.move_type),
+                         ("out_invoice", "out_refund"))
+        # invoiced to another member before it is posted: every line follows
+        draft.partner_id = self.members["dl_nj"].partner_id
+        draft.action_post()
+        self.assertEqual(draft.line_ids.channel_member_id, self.members["dl_nj"])
+        self.assertEqual(self._result(agreement, Q1).basis, -100.0)
+        other = self._agreement(rate=10.0, member_id=self.members["dl_nj"].id)
+        self.assertEqual(self._result(other, Q1, member="dl_nj").basis, 2000.0)
+        # lines written before the addon was installed: the install fills them from their invoices
+        lines = (draft | refund).line_ids
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move_line SET channel_member_id = NULL, move_type = NULL WHERE id IN %s", [tuple(lines.ids)]
+        )
+        self.env.invalidate_all()
+        self.assertFalse(lines.channel_member_id)
+        self.env["account.move.line"]._fill_rebate_columns(["channel_member_id", "move_type"])
+        self.env.invalidate_all()
+        self.assertEqual(
+            {(line.move_id, line.channel_member_id, line.move_type) for line in lines},
+            {(draft, self.members["dl_nj"], "out_invoice"), (refund, self.members["dl_hz"], "out_refund")},
+        )
+
     def test_day_segments(self):
         segments = rebate_computation.day_segments
         # a year and its second quarter: cut at 1 April and 1 July
