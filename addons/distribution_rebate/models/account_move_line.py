@@ -29,14 +29,19 @@ class AccountMoveLine(models.Model):
         for name in missing:
             create_column(cr, self._table, name, LINE_COLUMNS[name])
         self._fill_rebate_columns(missing)
+        if "move_type" not in missing:
+            # the column outlives an uninstall (the field stays, unstored): fill the lines written meanwhile
+            self._fill_rebate_columns(list(LINE_COLUMNS), only_untyped=True)
         return super()._auto_init()
 
-    def _fill_rebate_columns(self, names):
-        """Copy the member and type of every invoice onto its lines, in SQL."""
+    def _fill_rebate_columns(self, names, only_untyped=False):
+        """Copy the member and type of the invoices onto their lines (all lines, or those without a
+        type), in SQL."""
         if names:
             self.env.cr.execute(
                 SQL(
-                    "UPDATE account_move_line line SET %s FROM account_move move WHERE move.id = line.move_id",
+                    "UPDATE account_move_line line SET %s FROM account_move move WHERE move.id = line.move_id %s",
                     SQL(", ").join(SQL("%s = move.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
+                    SQL("AND line.move_type IS NULL") if only_untyped else SQL(),
                 )
             )

@@ -170,6 +170,12 @@ class TestRebateTypes(RebateCommon):
         )
         self.env.invalidate_all()
         self.assertFalse(lines.channel_member_id)
+        # an update after a reinstall: only the lines without a type
+        self.env.cr.execute("UPDATE account_move_line SET move_type = 'entry' WHERE id IN %s", [tuple(refund.line_ids.ids)])
+        self.env["account.move.line"]._fill_rebate_columns(["channel_member_id", "move_type"], only_untyped=True)
+        self.env.invalidate_all()
+        self.assertEqual(set(refund.line_ids.mapped("move_type")), {"entry"})
+        self.assertEqual(draft.line_ids.channel_member_id, self.members["dl_nj"])
         self.env["account.move.line"]._fill_rebate_columns(["channel_member_id", "move_type"])
         self.env.invalidate_all()
         self.assertEqual(
