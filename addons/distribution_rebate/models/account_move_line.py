@@ -28,20 +28,18 @@ class AccountMoveLine(models.Model):
         missing = [name for name in LINE_COLUMNS if not column_exists(cr, self._table, name)]
         for name in missing:
             create_column(cr, self._table, name, LINE_COLUMNS[name])
-        self._fill_rebate_columns(missing)
-        if "move_type" not in missing:
-            # the column outlives an uninstall (the field stays, unstored): fill the lines written meanwhile
-            self._fill_rebate_columns(list(LINE_COLUMNS), only_untyped=True)
+        # new columns: every line; on an update, the lines written while the addon was uninstalled
+        # (Odoo keeps the move_type column of a field it no longer stores), which have no type
+        self._fill_rebate_columns(only_untyped=not missing)
         return super()._auto_init()
 
-    def _fill_rebate_columns(self, names, only_untyped=False):
+    def _fill_rebate_columns(self, only_untyped=False):
         """Copy the member and type of the invoices onto their lines (all lines, or those without a
         type), in SQL."""
-        if names:
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE account_move_line line SET %s FROM account_move move WHERE move.id = line.move_id %s",
-                    SQL(", ").join(SQL("%s = move.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
-                    SQL("AND line.move_type IS NULL") if only_untyped else SQL(),
-                )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move_line line SET %s FROM account_move move WHERE move.id = line.move_id %s",
+                SQL(", ").join(SQL("%s = move.%s", SQL.identifier(name), SQL.identifier(name)) for name in LINE_COLUMNS),
+                SQL("AND line.move_type IS NULL") if only_untyped else SQL(),
             )
+        )

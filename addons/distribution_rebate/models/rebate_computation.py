@@ -38,14 +38,16 @@ RESULT_FIELDS = [
 ]
 RESULT_TYPES = dict.fromkeys(RESULT_FIELDS, "numeric") | {"has_reference": "bool", "explanation": "text"}
 # beyond this many distinct product filters in one run (one bit each), the lines are summed per product
-MAX_FILTER_COLUMNS = 16
+MAX_FILTER_BITS = 16
 # nor when the filtered products' ids span more than this (the bit masks are an array indexed by product id)
 MAX_MASK_SPAN = 1_000_000
 
 
 @contextlib.contextmanager
 def paused_gc():
-    """Pause the garbage collector (not its reference counting) in the block, if it runs."""
+    """Pause the garbage collector (not its reference counting) in the block, if it runs. As
+    odoo.tools.gc.disabling_gc, but the collector runs again when the block raises (an error
+    raised in Odoo's leaves it off for the rest of the worker's life)."""
     if not gc.isenabled():
         yield
         return
@@ -184,19 +186,17 @@ class DistributionRebateComputation(models.Model):
             return {}
         self.env["account.move.line"].flush_model()
         self.env["account.move"].flush_model()
-        filters = []  # distinct product filters, in bit order
+        bits = {}  # distinct product filter: its bit
         filter_index = {}
         for agreement_id in sorted({request[1] for request in requests}):
             product_ids = products.get(agreement_id)
             if product_ids is not None:
-                key = frozenset(product_ids)
-                if key not in filters:
-                    filters.append(key)
-                filter_index[agreement_id] = filters.index(key)
+                filter_index[agreement_id] = bits.setdefault(frozenset(product_ids), len(bits))
+        filters = list(bits)  # in bit order
         points, days = day_segments((request[3], request[4]) for request in requests)
         filtered = set().union(*filters)
         low, high = (min(filtered), max(filtered)) if filtered else (0, 0)
-        by_product = len(filters) > MAX_FILTER_COLUMNS or high - low >= MAX_MASK_SPAN
+        by_product = len(filters) > MAX_FILTER_BITS or high - low >= MAX_MASK_SPAN
         if by_product:
             product_key = SQL("aml.product_id")
         elif filters:
@@ -245,7 +245,7 @@ class DistributionRebateComputation(models.Model):
         )
         rows = cr.fetchall()
         cr.execute("RESET work_mem; RESET jit; RESET enable_sort; RESET parallel_tuple_cost")
-        rows.sort(key=itemgetter(0, 1))
+        rows.sort(key=itemgetter(0, 1))  # here rather than in the query, which must not sort
         by_member = defaultdict(lambda: ([], []))  # member id: (segments, sums), sorted by segment
         for member_id, segment, product_key, amount, qty, count in rows:
             # exact sums: numeric as text to Decimal (Odoo's cursor turns numeric into float)

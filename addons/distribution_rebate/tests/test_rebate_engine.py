@@ -139,7 +139,7 @@ class TestRebateTypes(RebateCommon):
         }
         Computation = self.env["distribution.rebate.computation"]
         # bit masks; per product (too many filters; product ids too spread for the mask array)
-        for limits in ({"MAX_FILTER_COLUMNS": 16}, {"MAX_FILTER_COLUMNS": 0}, {"MAX_MASK_SPAN": 1}):
+        for limits in ({"MAX_FILTER_BITS": 16}, {"MAX_FILTER_BITS": 0}, {"MAX_MASK_SPAN": 1}):
             with patch.multiple(rebate_computation, **limits):
                 Computation._compute_agreements(agreements, up_to=date(2025, 12, 31))
             for agreement, figures in expected.items():
@@ -172,11 +172,11 @@ class TestRebateTypes(RebateCommon):
         self.assertFalse(lines.channel_member_id)
         # an update after a reinstall: only the lines without a type
         self.env.cr.execute("UPDATE account_move_line SET move_type = 'entry' WHERE id IN %s", [tuple(refund.line_ids.ids)])
-        self.env["account.move.line"]._fill_rebate_columns(["channel_member_id", "move_type"], only_untyped=True)
+        self.env["account.move.line"]._fill_rebate_columns(only_untyped=True)
         self.env.invalidate_all()
         self.assertEqual(set(refund.line_ids.mapped("move_type")), {"entry"})
         self.assertEqual(draft.line_ids.channel_member_id, self.members["dl_nj"])
-        self.env["account.move.line"]._fill_rebate_columns(["channel_member_id", "move_type"])
+        self.env["account.move.line"]._fill_rebate_columns()
         self.env.invalidate_all()
         self.assertEqual(
             {(line.move_id, line.channel_member_id, line.move_type) for line in lines},
