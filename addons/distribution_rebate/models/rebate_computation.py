@@ -403,7 +403,7 @@ class DistributionRebateComputation(models.Model):
         timings = {"scopes": time.perf_counter() - started}
         plans = self._plans(agreements)
         # the same periods a year earlier (a few distinct dates for thousands of periods)
-        last_year = {day: day - relativedelta(years=1) for scope in scopes for day in scope[2:]}
+        last_year = {day: day - relativedelta(years=1) for day in {day for scope in scopes for day in scope[2:]}}
         requests = [(scope[:3], *scope) for scope in scopes]
         requests += [
             (("last year", *scope[:3]), scope[0], scope[1], last_year[scope[2]], last_year[scope[3]])
