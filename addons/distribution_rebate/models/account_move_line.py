@@ -21,6 +21,17 @@ class AccountMoveLine(models.Model):
     )
     move_type = fields.Selection(related="move_id.move_type", store=True, precompute=True)
 
+    # Everything the basis query reads of the lines it sums, in the order it looks them up (member,
+    # then dates), for the lines it sums only: a fifth of the table's size. Once the lines are
+    # vacuumed (autovacuum does it), PostgreSQL sums them from the index alone ("index-only scan"),
+    # in parallel, instead of reading the whole table; and a run for a few members reads only theirs.
+    # The predicate must stay implied by the query's WHERE clause (tested).
+    _rebate_basis_idx = models.Index(
+        "(channel_member_id, invoice_date) INCLUDE (product_id, balance, quantity, move_type) "
+        "WHERE parent_state = 'posted' AND display_type = 'product' "
+        "AND move_type IN ('out_invoice', 'out_refund') AND channel_member_id IS NOT NULL"
+    )
+
     def _auto_init(self):
         """On a database that already has invoices, create the columns and fill them from the
         invoices in one UPDATE (the ORM would compute them line by line)."""

@@ -42,6 +42,21 @@ MAX_FILTER_BITS = 16
 # nor when the filtered products' ids span more than this (the bit masks are an array indexed by product id)
 MAX_MASK_SPAN = 1_000_000
 
+# The settings of the basis query. The sums of a year of lines fit in memory; compiling the query
+# (JIT) costs more than it saves. The planner cannot know how few groups the keys make (it
+# multiplies the distinct members, days and products of the lines, i.e. one group per line): left
+# alone, it sorts a million lines to group them, or reads them in one process. Hashing them as a
+# parallel scan hands them over is faster in every case (and the same for small data). Once the
+# lines are vacuumed the scan is of their rebate index (account_move_line.py), which the planner
+# reads in one process only unless told that a parallel scan is worth it at any index size.
+BASIS_QUERY_SETTINGS = (
+    "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; SET LOCAL enable_sort = off; "
+    "SET LOCAL parallel_tuple_cost = 0.01; SET LOCAL min_parallel_index_scan_size = 0"
+)
+BASIS_QUERY_RESET = (
+    "RESET work_mem; RESET jit; RESET enable_sort; RESET parallel_tuple_cost; RESET min_parallel_index_scan_size"
+)
+
 
 @contextlib.contextmanager
 def paused_gc():
@@ -164,28 +179,10 @@ class DistributionRebateComputation(models.Model):
         return scopes
 
     @api.model
-    def _basis_totals(self, requests, products, bases=("amount", "qty")):
-        """The basis of many (member, period, product filter) in a single scan of the invoice lines.
-
-        `requests`: [(key, agreement id, member id, date_from, date_to)]; `products`: {agreement id:
-        product ids or None for every product}; `bases`: the sums needed (an amount basis does not
-        need the quantities, nor the reverse: those are returned as 0). Returns {key: (amount,
-        quantity, line count)}.
-
-        The lines are summed once per member, date segment and product filter mask: the segments cut
-        the days at every requested period's start and end (a period is a run of segments), found by
-        the day's place in an array; each distinct product filter is one bit of the mask, read from an
-        array indexed by product id. These keys cost an array lookup per line where truncating dates
-        and testing product lists cost several times more, and the same scan serves any mix of
-        periods (month, quarter, year, custom days) and filters. With more filters than bits, or
-        product ids too spread for the array, the lines are summed per product instead. The periods
-        are then added up from those sums in Python, with exact decimals. Amounts are the lines'
-        balance in the company currency (converted at each invoice's date by the accounting); credit
-        notes count negative, in amount and quantity."""
-        if not requests:
-            return {}
-        self.env["account.move.line"].flush_model()
-        self.env["account.move"].flush_model()
+    def _basis_query(self, requests, products, bases):
+        """The query of `_basis_totals` (run with BASIS_QUERY_SETTINGS), and what its rows mean:
+        (query, {"points": segment starts, "filters": product filters in bit order, "filter_index":
+        {agreement id: its filter's bit}, "by_product": whether the rows are per product})."""
         bits = {}  # distinct product filter: its bit
         filter_index = {}
         for agreement_id in sorted({request[1] for request in requests}):
@@ -209,42 +206,62 @@ class DistributionRebateComputation(models.Model):
         else:
             product_key = SQL("0")
         member_ids = sorted({request[2] for request in requests})
+        query = SQL(
+            """
+            SELECT aml.channel_member_id, (%(days)s::int[])[aml.invoice_date - %(first_day)s + 1], %(product_key)s,
+                   %(amount)s, %(quantity)s,
+                   COUNT(*)
+              FROM account_move_line aml
+             WHERE aml.parent_state = 'posted' AND aml.move_type IN ('out_invoice', 'out_refund')
+               AND aml.display_type = 'product'
+               AND aml.invoice_date >= %(first_day)s AND aml.invoice_date < %(end)s
+               AND aml.channel_member_id = ANY(%(member_ids)s)
+          GROUP BY 1, 2, 3
+            """,
+            days=days,
+            first_day=points[0],
+            end=points[-1],
+            product_key=product_key,
+            amount=SQL("SUM(aml.balance)::text") if "amount" in bases else SQL("NULL"),
+            quantity=SQL(
+                "SUM(CASE WHEN aml.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END)::text"
+            ) if "qty" in bases else SQL("NULL"),
+            member_ids=member_ids,
+        )
+        return query, {"points": points, "filters": filters, "filter_index": filter_index, "by_product": by_product}
+
+    @api.model
+    def _basis_totals(self, requests, products, bases=("amount", "qty")):
+        """The basis of many (member, period, product filter) in a single scan of the invoice lines.
+
+        `requests`: [(key, agreement id, member id, date_from, date_to)]; `products`: {agreement id:
+        product ids or None for every product}; `bases`: the sums needed (an amount basis does not
+        need the quantities, nor the reverse: those are returned as 0). Returns {key: (amount,
+        quantity, line count)}.
+
+        The lines are summed once per member, date segment and product filter mask: the segments cut
+        the days at every requested period's start and end (a period is a run of segments), found by
+        the day's place in an array; each distinct product filter is one bit of the mask, read from an
+        array indexed by product id. These keys cost an array lookup per line where truncating dates
+        and testing product lists cost several times more, and the same scan serves any mix of
+        periods (month, quarter, year, custom days) and filters. With more filters than bits, or
+        product ids too spread for the array, the lines are summed per product instead. The periods
+        are then added up from those sums in Python, with exact decimals. Amounts are the lines'
+        balance in the company currency (converted at each invoice's date by the accounting); credit
+        notes count negative, in amount and quantity."""
+        if not requests:
+            return {}
+        self.env["account.move.line"].flush_model()
+        self.env["account.move"].flush_model()
+        query, layout = self._basis_query(requests, products, bases)
+        points, filters, filter_index, by_product = (
+            layout["points"], layout["filters"], layout["filter_index"], layout["by_product"]
+        )
         cr = self.env.cr
-        # The sums of a year of lines fit in memory; compiling the query (JIT) costs more than it saves.
-        # The planner cannot know how few groups the keys make (it multiplies the distinct members, days
-        # and products of the lines, i.e. one group per line): left alone, it sorts a million lines to
-        # group them, or reads them in one process. Hashing them as a parallel scan hands them over is
-        # faster in every case (and the same for small data).
-        cr.execute(
-            "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; "
-            "SET LOCAL enable_sort = off; SET LOCAL parallel_tuple_cost = 0.01"
-        )
-        cr.execute(
-            SQL(
-                """
-                SELECT aml.channel_member_id, (%(days)s::int[])[aml.invoice_date - %(first_day)s + 1], %(product_key)s,
-                       %(amount)s, %(quantity)s,
-                       COUNT(*)
-                  FROM account_move_line aml
-                 WHERE aml.parent_state = 'posted' AND aml.move_type IN ('out_invoice', 'out_refund')
-                   AND aml.display_type = 'product'
-                   AND aml.invoice_date >= %(first_day)s AND aml.invoice_date < %(end)s
-                   AND aml.channel_member_id = ANY(%(member_ids)s)
-              GROUP BY 1, 2, 3
-                """,
-                days=days,
-                first_day=points[0],
-                end=points[-1],
-                product_key=product_key,
-                amount=SQL("SUM(aml.balance)::text") if "amount" in bases else SQL("NULL"),
-                quantity=SQL(
-                    "SUM(CASE WHEN aml.move_type = 'out_refund' THEN -aml.quantity ELSE aml.quantity END)::text"
-                ) if "qty" in bases else SQL("NULL"),
-                member_ids=member_ids,
-            )
-        )
+        cr.execute(BASIS_QUERY_SETTINGS)
+        cr.execute(query)
         rows = cr.fetchall()
-        cr.execute("RESET work_mem; RESET jit; RESET enable_sort; RESET parallel_tuple_cost")
+        cr.execute(BASIS_QUERY_RESET)
         rows.sort(key=itemgetter(0, 1))  # here rather than in the query, which must not sort
         by_member = defaultdict(lambda: ([], []))  # member id: (segments, sums), sorted by segment
         for member_id, segment, product_key, amount, qty, count in rows:

@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from ..models import rebate_computation
 from ..models.rebate_settlement import SETTLEMENT_LOCK
@@ -182,6 +182,36 @@ class TestRebateTypes(RebateCommon):
             {(line.move_id, line.channel_member_id, line.move_type) for line in lines},
             {(draft, self.members["dl_nj"], "out_invoice"), (refund, self.members["dl_hz"], "out_refund")},
         )
+
+    def test_basis_query_is_answered_by_the_rebate_index(self):
+        """Everything the basis query reads of the lines is in the lines' rebate index, whose
+        predicate its WHERE clause implies: with only index-only scans allowed, PostgreSQL reads that
+        index (a new column in the query, or a filter that no longer implies the predicate, would
+        make it read the table). Amount and quantity bases, with and without product filters."""
+        self._invoice("dl_hz", "2025-01-10", [(self.product_a, 2, 1000.0), (self.product_c, 1, 100.0)])
+        self._invoice("dl_hz", "2025-01-12", [(self.product_a, 1, 1000.0)], refund=True)
+        agreements = self._agreement(rate=1.0) | self._agreement(
+            rate=2.0, basis="qty", product_ids=[(6, 0, self.product_a.ids)]
+        )
+        Computation = self.env["distribution.rebate.computation"]
+        requests = [(scope[:3], *scope) for scope in Computation._scopes(agreements, date(2025, 12, 31))]
+        products = agreements._product_ids_by_agreement()
+        cr = self.env.cr
+        for limits in ({"MAX_FILTER_BITS": 16}, {"MAX_FILTER_BITS": 0}):  # bit masks; per product
+            with patch.multiple(rebate_computation, **limits):
+                query, layout = Computation._basis_query(requests, products, ("amount", "qty"))
+            self.assertEqual(layout["by_product"], not limits["MAX_FILTER_BITS"])
+            cr.execute(rebate_computation.BASIS_QUERY_SETTINGS)
+            cr.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexscan = off")
+            cr.execute(SQL("EXPLAIN %s", query))
+            plan = "\n".join(row[0] for row in cr.fetchall())
+            cr.execute(rebate_computation.BASIS_QUERY_RESET)
+            cr.execute("RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_indexscan")
+            self.assertIn("Index Only Scan using account_move_line_rebate_basis_idx", plan, plan)
+        results = Computation._compute_agreements(agreements, up_to=date(2025, 12, 31))
+        q1 = results.filtered(lambda c: c.date_from == Q1).sorted(lambda c: c.agreement_id.id)
+        # amount: 2,000 + 100 - 1,000 (3 lines); quantity of product A: 2 - 1 (2 lines)
+        self.assertEqual([(c.basis, c.line_count) for c in q1], [(1100.0, 3), (1.0, 2)])
 
     def test_day_segments(self):
         segments = rebate_computation.day_segments
