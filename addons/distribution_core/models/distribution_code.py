@@ -737,6 +737,7 @@ class DistributionCodeHolder(models.AbstractModel):
 class DistributionChannelOrder(models.Model):
     """Codes shipped with a channel order are bound to the buyer when the supplier ships."""
 
+    _name = "distribution.channel.order"
     _inherit = ["distribution.channel.order", "distribution.code.holder"]
 
     dist_code_ids = fields.Many2many(

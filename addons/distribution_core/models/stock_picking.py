@@ -6,6 +6,7 @@ class StockPicking(models.Model):
     """Unit codes scanned or imported for a delivery are bound to the receiving channel member
     when the delivery is validated."""
 
+    _name = "stock.picking"
     _inherit = ["stock.picking", "distribution.code.holder"]
 
     dist_code_ids = fields.Many2many(
