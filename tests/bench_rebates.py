@@ -312,12 +312,13 @@ def main():
         results, runs = run_engine_3()
         first, engine = runs[0], statistics.median(runs)
         engine_loaded = engine
+        scan_loaded = basis_scan(env, agreements)
         vacuumed = vacuum(env)
         # the floor, on the lines as the engine below reads them
         groups = floor_query(env)  # warm the cache
         floor = timed(lambda: floor_query(env), repeat=3)
         floor_lines = timed(lambda: floor_lines_query(env), repeat=3)
-        print(f"the engine's basis query reads the lines by: {basis_scan(env, agreements)}")
+        scan = basis_scan(env, agreements)
         if vacuumed:
             results, runs = run_engine_3()
             engine = statistics.median(runs)
@@ -344,10 +345,11 @@ def main():
     print(f"the same GROUP BY on the member and invoice type kept on the lines (no join): {floor_lines:.2f}s, "
           f"engine = {engine / floor_lines:.2f}x that")
     print(f"engine just after loading, before vacuum: {engine_loaded:.2f}s (median of 3 runs; the first, "
-          f"which inserts the results, {first:.2f}s)")
+          f"which inserts the results, {first:.2f}s); its basis query reads the lines by: {scan_loaded}")
     if vacuumed:
         print(f"engine ({len(results)} period results of {len(agreements)} agreements), lines vacuumed: "
-              f"{engine:.2f}s (median of 3 runs, {', '.join(f'{x:.2f}s' for x in runs)})")
+              f"{engine:.2f}s (median of 3 runs, {', '.join(f'{x:.2f}s' for x in runs)}); its basis query reads "
+              f"the lines by: {scan}")
     else:
         print("the lines were not vacuumed (not a throwaway database): the engine above is the one measured")
     print(f"per-line ORM loop: {loop:.0f}s for {n_lines:,} lines (scaled from {SAMPLE:,}; median of 3 runs: "
