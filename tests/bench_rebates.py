@@ -252,7 +252,8 @@ def orm_loop(env, lines, agreements):
 def vacuum(env):
     """Commit the bench data and vacuum the invoices and their lines, as autovacuum does after a
     bulk of inserts: only on a throwaway database (`make bench`) or when asked to keep the data."""
-    if not (os.environ.get("DMS_BENCH_THROWAWAY") or os.environ.get("DMS_BENCH_KEEP")):
+    throwaway = os.environ.get("DMS_BENCH_THROWAWAY") and os.environ["DMS_DB"].startswith("dms_bench_")
+    if not (throwaway or os.environ.get("DMS_BENCH_KEEP")):
         return False
     # a commit that waits for its WAL to be written (scripts/dms runs PostgreSQL with asynchronous
     # commits): until then no hint bit is set on the lines, and VACUUM marks no page all-visible

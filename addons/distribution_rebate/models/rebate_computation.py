@@ -59,9 +59,10 @@ BASIS_QUERY_SETTINGS = (
     "SET LOCAL parallel_tuple_cost = 0.01; SET LOCAL min_parallel_index_scan_size = 0; "
     "SET LOCAL random_page_cost = 1.1"
 )
-BASIS_QUERY_RESET = (
-    "RESET work_mem; RESET jit; RESET enable_sort; RESET parallel_tuple_cost; RESET min_parallel_index_scan_size; "
-    "RESET random_page_cost"
+# back to the defaults for the rest of the transaction (RESET would change the session's values)
+BASIS_QUERY_RESET = "; ".join(
+    f"SET LOCAL {name} TO DEFAULT"
+    for name in ("work_mem", "jit", "enable_sort", "parallel_tuple_cost", "min_parallel_index_scan_size", "random_page_cost")
 )
 
 
