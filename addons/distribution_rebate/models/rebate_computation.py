@@ -477,8 +477,9 @@ class DistributionRebateComputation(models.Model):
     def _upsert(self, rows, now):
         """Insert or update the period results in one statement (the unique key is agreement, member,
         period start), the values passed as one array per column; what was settled is kept, and a
-        result whose figures did not change is not written at all (computed_on: when they last
-        changed): the results are compared with the stored ones first, read in one query."""
+        result that did not change is not written at all: the results are compared with the stored
+        ones first, read in one query. computed_on is when the figures last changed: a result whose
+        explanation only changed (a run in another language) keeps it."""
         self.flush_model()
         self.env["distribution.rebate.settlement"].flush_model()
         cr = self.env.cr
@@ -503,6 +504,7 @@ class DistributionRebateComputation(models.Model):
         types = ["int", "int", "date", "date", "int"] + [RESULT_TYPES[name] for name in RESULT_FIELDS]
         names = ["agreement_id", "member_id", "date_from", "date_to", "line_count"] + RESULT_FIELDS
         columns = zip(*changed, strict=True)
+        figures = ["date_to", "line_count"] + [name for name in RESULT_FIELDS if name != "explanation"]
         arrays = SQL(", ").join(
             SQL(f"%s::{sql_type}[]", list(column)) for sql_type, column in zip(types, columns, strict=True)
         )
@@ -521,7 +523,9 @@ class DistributionRebateComputation(models.Model):
                   JOIN distribution_rebate_agreement a ON a.id = v.agreement_id
                 ON CONFLICT (agreement_id, member_id, date_from) DO UPDATE
                    SET date_to = EXCLUDED.date_to, line_count = EXCLUDED.line_count,
-                       computed_on = EXCLUDED.computed_on, %(updates)s,
+                       computed_on = CASE WHEN (%(stored_figures)s) IS DISTINCT FROM (%(new_figures)s)
+                                          THEN EXCLUDED.computed_on ELSE distribution_rebate_computation.computed_on END,
+                       %(updates)s,
                        amount_to_settle = EXCLUDED.amount - distribution_rebate_computation.amount_settled,
                        write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
                 RETURNING id
@@ -532,6 +536,10 @@ class DistributionRebateComputation(models.Model):
                 updates=SQL(", ").join(
                     SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name)) for name in RESULT_FIELDS
                 ),
+                stored_figures=SQL(", ").join(
+                    SQL.identifier("distribution_rebate_computation", name) for name in figures
+                ),
+                new_figures=SQL(", ").join(SQL.identifier("excluded", name) for name in figures),
                 arrays=arrays,
                 now=now,
                 uid=self.env.uid,

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -217,6 +217,32 @@ class TestRebateTypes(RebateCommon):
         q1 = results.filtered(lambda c: c.date_from == Q1).sorted(lambda c: c.agreement_id.id)
         # amount: 2,000 + 100 - 1,000 (3 lines); quantity of product A: 2 - 1 (2 lines)
         self.assertEqual([(c.basis, c.line_count) for c in q1], [(1100.0, 3), (1.0, 2)])
+
+    def test_figures_changed_on_ignores_the_wording(self):
+        """"Figures Changed On" is when the figures last changed: a run whose explanation only reads
+        differently (another user's language) rewrites the explanation, not that date; a new
+        invoice in the period moves it."""
+        agreement = self._agreement(rate=10.0)
+        self._invoice("dl_hz", "2025-01-10", [(self.product_a, 1, 1000.0)])
+        q1 = self._result(agreement, Q1)
+        self.env.cr.execute(
+            "UPDATE distribution_rebate_computation SET computed_on = '2025-01-01 00:00:00' WHERE id = %s", [q1.id]
+        )
+        self.env.invalidate_all()
+        Computation = type(self.env["distribution.rebate.computation"])
+        templates = Computation._explanation_templates
+
+        def other_words(model):
+            return templates(model) | {"main": "基数 %(basis)s %(unit)s；比例 %(rate)s；返利 %(earned)s。"}
+
+        with patch.object(Computation, "_explanation_templates", other_words):
+            self._compute(agreement)
+        self.assertTrue(q1.explanation.startswith("基数 1,000.00"), q1.explanation)
+        self.assertEqual((q1.amount, q1.computed_on), (100.0, datetime(2025, 1, 1)))
+        self._invoice("dl_hz", "2025-01-11", [(self.product_a, 1, 500.0)])
+        self._compute(agreement)
+        self.assertEqual(q1.amount, 150.0)
+        self.assertGreater(q1.computed_on, datetime(2025, 1, 1))
 
     def test_day_segments(self):
         segments = rebate_computation.day_segments
