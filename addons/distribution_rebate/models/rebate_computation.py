@@ -54,16 +54,17 @@ MAX_MASK_SPAN = 1_000_000
 # or SSD, where a random read costs about a sequential one. Lines not yet vacuumed are fetched from
 # the table too, which the planner weighs with the visibility map; on a million lines, the index
 # with none or 8 % of the pages all-visible took as long as the table scan or a sixth more.
-BASIS_QUERY_SETTINGS = (
-    "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; SET LOCAL enable_sort = off; "
-    "SET LOCAL parallel_tuple_cost = 0.01; SET LOCAL min_parallel_index_scan_size = 0; "
-    "SET LOCAL random_page_cost = 1.1"
-)
+_BASIS_SETTINGS = {
+    "work_mem": "'64MB'",
+    "jit": "off",
+    "enable_sort": "off",
+    "parallel_tuple_cost": "0.01",
+    "min_parallel_index_scan_size": "0",
+    "random_page_cost": "1.1",
+}
+BASIS_QUERY_SETTINGS = "; ".join(f"SET LOCAL {name} = {value}" for name, value in _BASIS_SETTINGS.items())
 # back to the defaults for the rest of the transaction (RESET would change the session's values)
-BASIS_QUERY_RESET = "; ".join(
-    f"SET LOCAL {name} TO DEFAULT"
-    for name in ("work_mem", "jit", "enable_sort", "parallel_tuple_cost", "min_parallel_index_scan_size", "random_page_cost")
-)
+BASIS_QUERY_RESET = "; ".join(f"SET LOCAL {name} TO DEFAULT" for name in _BASIS_SETTINGS)
 
 
 @contextlib.contextmanager
@@ -485,26 +486,27 @@ class DistributionRebateComputation(models.Model):
         cr = self.env.cr
         cr.execute(
             SQL(
-                "SELECT id, agreement_id, member_id, date_from, date_to, line_count, %s "
+                "SELECT id, agreement_id, member_id, date_from, computed_on, date_to, line_count, %s "
                 "FROM distribution_rebate_computation WHERE agreement_id = ANY(%s)",
                 SQL(", ").join(SQL.identifier(name) for name in RESULT_FIELDS),
                 sorted({row[0] for row in rows}),
             )
         )
-        stored = {(row[1], row[2], row[3]): (row[0], row[4:]) for row in cr.fetchall()}
+        # (agreement, member, period start): (id, when its figures changed, its values from date_to on)
+        stored = {(row[1], row[2], row[3]): (row[0], row[4], tuple(row[5:])) for row in cr.fetchall()}
         ids, changed = [], []
         for row in rows:
-            current = stored.get(row[:3])
-            if current and tuple(current[1]) == tuple(row[3:]):
-                ids.append(current[0])
-            else:
-                changed.append(row)
+            record_id, computed_on, values = stored.get(row[:3], (None, None, None))
+            if values == row[3:]:
+                ids.append(record_id)
+            else:  # the explanation is the last value: the figures are the ones before it
+                same_figures = values is not None and values[:-1] == row[3:-1]
+                changed.append((*row, computed_on if same_figures else now))
         if not changed:
             return ids
-        types = ["int", "int", "date", "date", "int"] + [RESULT_TYPES[name] for name in RESULT_FIELDS]
-        names = ["agreement_id", "member_id", "date_from", "date_to", "line_count"] + RESULT_FIELDS
+        types = ["int", "int", "date", "date", "int"] + [RESULT_TYPES[name] for name in RESULT_FIELDS] + ["timestamp"]
+        names = ["agreement_id", "member_id", "date_from", "date_to", "line_count"] + RESULT_FIELDS + ["computed_on"]
         columns = zip(*changed, strict=True)
-        figures = ["date_to", "line_count"] + [name for name in RESULT_FIELDS if name != "explanation"]
         arrays = SQL(", ").join(
             SQL(f"%s::{sql_type}[]", list(column)) for sql_type, column in zip(types, columns, strict=True)
         )
@@ -515,7 +517,7 @@ class DistributionRebateComputation(models.Model):
                        (agreement_id, member_id, date_from, date_to, line_count, %(columns)s, computed_on,
                         partner_id, tier_id, territory_id, company_id, rebate_type, amount_settled, amount_to_settle,
                         create_uid, create_date, write_uid, write_date)
-                SELECT v.agreement_id, v.member_id, v.date_from, v.date_to, v.line_count, %(values)s, %(now)s,
+                SELECT v.agreement_id, v.member_id, v.date_from, v.date_to, v.line_count, %(values)s, v.computed_on,
                        m.partner_id, m.tier_id, m.territory_id, a.company_id, a.rebate_type, 0, v.amount,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM unnest(%(arrays)s) AS v(%(names)s)
@@ -523,9 +525,7 @@ class DistributionRebateComputation(models.Model):
                   JOIN distribution_rebate_agreement a ON a.id = v.agreement_id
                 ON CONFLICT (agreement_id, member_id, date_from) DO UPDATE
                    SET date_to = EXCLUDED.date_to, line_count = EXCLUDED.line_count,
-                       computed_on = CASE WHEN (%(stored_figures)s) IS DISTINCT FROM (%(new_figures)s)
-                                          THEN EXCLUDED.computed_on ELSE distribution_rebate_computation.computed_on END,
-                       %(updates)s,
+                       computed_on = EXCLUDED.computed_on, %(updates)s,
                        amount_to_settle = EXCLUDED.amount - distribution_rebate_computation.amount_settled,
                        write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
                 RETURNING id
@@ -536,10 +536,6 @@ class DistributionRebateComputation(models.Model):
                 updates=SQL(", ").join(
                     SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name)) for name in RESULT_FIELDS
                 ),
-                stored_figures=SQL(", ").join(
-                    SQL.identifier("distribution_rebate_computation", name) for name in figures
-                ),
-                new_figures=SQL(", ").join(SQL.identifier("excluded", name) for name in figures),
                 arrays=arrays,
                 now=now,
                 uid=self.env.uid,
