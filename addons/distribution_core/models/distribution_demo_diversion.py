@@ -178,13 +178,13 @@ class DistributionDiversionDemo(models.AbstractModel):
         self.env.cr.execute(
             """
             UPDATE distribution_code_scan s
-               SET date = v.date, create_date = v.date, write_date = v.date
+               SET date = v.date
               FROM unnest(%s::int[], %s::timestamp[]) AS v(id, date)
              WHERE s.id = v.id
             """,
             [scan_ids, dates[: len(scan_ids)]],
         )
-        self.env["distribution.code.scan"].invalidate_model(["date", "create_date", "write_date"])
+        self.env["distribution.code.scan"].invalidate_model(["date"])
         return diverted
 
     def _demo_incidents(self, diverted, now):
