@@ -284,3 +284,17 @@ class TestChannelPricing(DistributionHttpCommon):
         publication = form.save()
         self.assertEqual(publication.line_ids.old_price, 800.0)
         self.assertAlmostEqual(publication.line_ids.change_percent, 2.5)
+
+    def test_change_percent_shown_as_percent_not_ratio(self):
+        """A -2.2 % change reads -2.2 on the form: the field already holds
+        percent points, so a ``percentage`` widget (which multiplies by 100)
+        would show -222.22 % and mislead the reviewer."""
+        from lxml import etree
+
+        arch = self.env["distribution.price.publication"].get_view(
+            self.env.ref("distribution_core.distribution_price_publication_view_form").id, "form"
+        )["arch"]
+        nodes = etree.fromstring(arch).xpath("//field[@name='change_percent']")
+        self.assertTrue(nodes, "the form shows the change")
+        for node in nodes:
+            self.assertNotEqual(node.get("widget"), "percentage")
