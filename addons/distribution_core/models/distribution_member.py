@@ -91,11 +91,12 @@ class DistributionMember(models.Model):
     descendant_count = fields.Integer(compute="_compute_child_count", string="Whole Subtree")
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
     credit_limit = fields.Monetary(
+        string="Own Credit Limit",
         tracking=True,
         help="Maximum exposure (open orders + unpaid invoices, tax included). 0: the tier's default credit limit.",
     )
     credit_limit_effective = fields.Monetary(
-        string="Effective Credit Limit", compute="_compute_credit", help="0: no credit limit."
+        string="Credit Limit in Force", compute="_compute_credit", help="0: no credit limit."
     )
     credit_exposure = fields.Monetary(
         compute="_compute_credit",

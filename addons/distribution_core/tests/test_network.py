@@ -154,3 +154,13 @@ class TestChannelNetwork(DistributionCommon):
             self.terr_east.parent_id = self.terr_hz
         with self.assertRaisesRegex(ValidationError, "the zip range starts"):
             Territory.create({"name": "Bad zip", "zip_from": "310099", "zip_to": "310000"})
+
+    def test_channel_users_land_in_the_channel_app(self):
+        """The web client opens the first root menu a user sees: for channel
+        staff that is the Channel app, not Discuss."""
+        for user in (self.channel_user, self.channel_manager):
+            menus = self.env["ir.ui.menu"].with_user(user).load_menus(False)
+            first_app = menus[menus["root"]["children"][0]]
+            self.assertEqual(
+                first_app["xmlid"], "distribution_core.menu_distribution_root", f"{user.login} lands in {first_app['name']}"
+            )
