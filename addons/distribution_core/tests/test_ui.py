@@ -51,3 +51,15 @@ class TestPricingTour(DistributionHttpCommon):
         self.assertEqual(publication.state, "published")
         self.assertEqual(publication.published_by_id, self.channel_manager)
         self.start_tour("/my/channel", "distribution_portal_my_prices", login="portal_dl_hz")
+
+
+@tagged("post_install", "-at_install")
+class TestMemberTreeTour(DistributionHttpCommon):
+    def test_suspended_member_shows_in_the_tree(self):
+        self.members["rd_zj"]._action_suspend("Overdue payments")
+        self.assertEqual(self.members["rd_zj"].state, "suspended")
+        self.start_tour(
+            "/odoo/action-distribution_core.distribution_member_tree_action",
+            "distribution_member_tree_status",
+            login="dist_manager",
+        )
