@@ -53,11 +53,18 @@ class DistributionPromotionExecution(models.Model):
         help="Applied orders / eligible orders. Totals are computed on the summed orders, not averaged.",
     )
 
-    @property
-    def _table_query(self):
+    @api.model
+    def _promotion_orders_ctes(self):
+        """The common table expressions the report is built from, for the
+        addons that measure the same orders differently (by day, ...):
+        ``published`` (program, point of sale, store, tier, territory, company,
+        dates), ``program_orders`` (the counted orders of those points of sale
+        within the program's dates), ``targeted`` (those satisfying a rule) and
+        ``applied`` (those with a reward of the program); the last three give
+        ``program_id, config_id, order_id``."""
         return SQL(
             """
-            WITH published AS (
+                published AS (
                 SELECT program.id AS program_id,
                        program.date_from,
                        program.date_to,
@@ -136,7 +143,17 @@ class DistributionPromotionExecution(models.Model):
                   JOIN pos_order_line line ON line.order_id = program_orders.order_id
                   JOIN loyalty_reward reward ON reward.id = line.reward_id
                                             AND reward.program_id = program_orders.program_id
-            ),
+            )
+            """,
+            not_promotions=NOT_PROMOTIONS,
+            states=COUNTED_ORDER_STATES,
+        )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            WITH %(ctes)s,
             counts AS (
                 SELECT program_id, config_id,
                        COUNT(DISTINCT order_id) AS eligible,
@@ -162,8 +179,7 @@ class DistributionPromotionExecution(models.Model):
               FROM published
          LEFT JOIN counts ON counts.program_id = published.program_id AND counts.config_id = published.config_id
             """,
-            not_promotions=NOT_PROMOTIONS,
-            states=COUNTED_ORDER_STATES,
+            ctes=self._promotion_orders_ctes(),
         )
 
     @api.model
