@@ -58,6 +58,8 @@
         "web.assets_frontend": [
             "distribution_core/static/src/js/dms_code.js",
             "distribution_core/static/src/js/dms_scan_page.js",
+            "distribution_core/static/src/js/dms_money.js",
+            "distribution_core/static/src/js/dms_channel_order.js",
         ],
         "web.assets_tests": [
             "distribution_core/static/src/tours/*.js",

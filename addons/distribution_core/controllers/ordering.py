@@ -39,7 +39,9 @@ class DistributionOrdering(DistributionPortal):
         )
         return reviews.filtered(lambda r: r.model in ("distribution.channel.order", "sale.order"))
 
-    def _catalogue(self, member, search=None):
+    def _catalogue(self, member, search=None, category=None):
+        """[(product, channel price)] of what the member may order, filtered by a
+        search text (name, reference or barcode) and a product category."""
         products = member._orderable_products()
         if search:
             search = search.strip().lower()
@@ -48,9 +50,24 @@ class DistributionOrdering(DistributionPortal):
                 or search in (p.name or "").lower()
                 or search == (p.barcode or "").lower()
             )
+        if category:
+            products = products.filtered(lambda p: p.categ_id.id == category)
         products = products[:200]
         prices = member.pricelist_id.sudo()._get_products_price(products, 1.0) if member.pricelist_id else {}
         return [(product, prices.get(product.id, product.lst_price)) for product in products]
+
+    @http.route(["/my/channel/product/<int:product_id>/image"], type="http", auth="user", website=True)
+    def portal_channel_product_image(self, product_id, **kwargs):
+        """A catalogue picture: portal users cannot read products, so the image
+        is served for the products the member may order, and only those."""
+        member = self._member_or_404()
+        product = member._orderable_products().filtered(lambda p: p.id == product_id)
+        if not product:
+            raise request.not_found()
+        stream = request.env["ir.binary"]._get_image_stream_from(
+            product, "image_128", placeholder="product/static/img/placeholder_thumbnail.png"
+        )
+        return stream.get_response(max_age=86400)
 
     def _reorder_text(self, model, record_id):
         member = self._member_or_404()
@@ -72,8 +89,11 @@ class DistributionOrdering(DistributionPortal):
         )
 
     @http.route(["/my/channel/order"], type="http", auth="user", website=True, methods=["GET", "POST"])
-    def portal_channel_order(self, lines=None, note=None, search=None, reorder_model=None, reorder_id=None, **post):
+    def portal_channel_order(
+        self, lines=None, note=None, search=None, category=None, reorder_model=None, reorder_id=None, **post
+    ):
         member = self._member_or_404()
+        category_id = int(category) if category and str(category).isdigit() else None
         errors = []
         if request.httprequest.method == "POST":
             text = lines or ""
@@ -99,18 +119,23 @@ class DistributionOrdering(DistributionPortal):
                     errors = [str(error)]
                 else:
                     if order._name == "sale.order":
-                        return request.redirect(f"/my/channel/orders/sale/{order.id}")
-                    return request.redirect(f"/my/channel/orders/{order.id}")
+                        return request.redirect(f"/my/channel/orders/sale/{order.id}?submitted=1")
+                    return request.redirect(f"/my/channel/orders/{order.id}?submitted=1")
             lines = full_text
         elif reorder_model and reorder_id and str(reorder_id).isdigit():
             lines = self._reorder_text(reorder_model, int(reorder_id))
+        catalogue = self._catalogue(member, search, category_id)
+        # the chips list every category of the member's catalogue, whichever is selected
+        categories = member._orderable_products().categ_id.sorted("complete_name")
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "channel_order",
                 "member": member,
                 "supplier": member._supplier_label(),
-                "catalogue": self._catalogue(member, search),
+                "catalogue": catalogue,
+                "categories": categories,
+                "category_id": category_id,
                 "search": search or "",
                 "lines": lines or "",
                 "note": note or "",
@@ -143,13 +168,13 @@ class DistributionOrdering(DistributionPortal):
         return request.render("distribution_core.portal_channel_orders", values)
 
     @http.route(["/my/channel/orders/sale/<int:order_id>"], type="http", auth="user", website=True)
-    def portal_channel_sale_order(self, order_id, **kwargs):
+    def portal_channel_sale_order(self, order_id, submitted=None, **kwargs):
         member = self._member_or_404()
         order = request.env["sale.order"].sudo().browse(order_id).exists()
         if not order or order.channel_member_id != member:
             raise request.not_found()
         values = self._prepare_portal_layout_values()
-        values.update({"page_name": "channel_orders", "order": order, "member": member})
+        values.update({"page_name": "channel_orders", "order": order, "member": member, "submitted": bool(submitted)})
         return request.render("distribution_core.portal_channel_sale_order", values)
 
     def _channel_order_or_404(self, order_id):
@@ -163,7 +188,7 @@ class DistributionOrdering(DistributionPortal):
         return order
 
     @http.route(["/my/channel/orders/<int:order_id>"], type="http", auth="user", website=True)
-    def portal_channel_order_page(self, order_id, error=None, **kwargs):
+    def portal_channel_order_page(self, order_id, error=None, submitted=None, **kwargs):
         order = self._channel_order_or_404(order_id)
         member = self._member_or_404()
         values = self._prepare_portal_layout_values()
@@ -176,6 +201,7 @@ class DistributionOrdering(DistributionPortal):
                 "is_supplier": order.supplier_member_id == member,
                 "can_review": order.sudo().with_user(request.env.user).can_review,
                 "error": error,
+                "submitted": bool(submitted),
             }
         )
         return request.render("distribution_core.portal_channel_order_page", values)

@@ -93,3 +93,23 @@ class TestSellInApprovalTour(DistributionHttpCommon):
         self.start_tour("/odoo", "distribution_backend_approve_sell_in", login="dist_manager")
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.review_ids.done_by, self.channel_manager)
+
+
+@tagged("post_install", "-at_install")
+class TestOrderingCatalogue(DistributionHttpCommon):
+    """The phone catalogue: category filter, pictures only of orderable products."""
+
+    def test_category_filter_and_images(self):
+        drinks = self.env["product.category"].create({"name": "Drinks"})
+        self.product_a.write({"default_code": "PA-001", "categ_id": drinks.id})
+        self.product_b.default_code = "PB-002"
+        self.authenticate("portal_dl_hz", "portal_dl_hz")
+        page = self.url_open(f"/my/channel/order?category={drinks.id}").text
+        self.assertIn("PA-001", page)
+        self.assertNotIn("PB-002", page, "another category's product is filtered out")
+        self.assertIn("Drinks", page, "the category chips list the member's categories")
+        response = self.url_open(f"/my/channel/product/{self.product_a.id}/image")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.headers["Content-Type"].startswith("image/"))
+        hidden = self.env["product.product"].create({"name": "Not for sale", "sale_ok": False})
+        self.assertEqual(self.url_open(f"/my/channel/product/{hidden.id}/image").status_code, 404)

@@ -6,20 +6,45 @@ registry.category("web_tour.tours").add("distribution_portal_order_paste", {
     url: "/my/channel/order",
     steps: () => [
         {
+            content: "Open the paste box",
+            trigger: ".o_channel_paste summary",
+            run: "click",
+        },
+        {
             content: "Paste a code and a quantity",
             trigger: "textarea[name=lines]",
             run: "edit PA-001,3",
         },
         {
-            content: "Add a product from the catalogue",
-            trigger: "tr:contains(PB-002) input[type=number]",
-            run: "edit 1",
+            content: "The cart counts the pasted line",
+            trigger: ".o_channel_cart .o_channel_cart_pasted:not(.d-none):contains(1)",
+        },
+        {
+            content: "Add a product from the catalogue with the + button",
+            trigger: ".o_channel_product:contains(PB-002) .o_channel_qty_plus",
+            run: "click",
+        },
+        {
+            content: "The cart shows one product and its price as the running total",
+            trigger: ".o_channel_cart .o_channel_cart_count:contains(1)",
+            run() {
+                const line = document.querySelector(".o_channel_product[data-code='PB-002']");
+                const price = parseFloat(line.dataset.price).toLocaleString("en-US", { minimumFractionDigits: 2 });
+                const total = document.querySelector(".o_channel_cart_total").textContent;
+                if (!total.includes(price)) {
+                    throw new Error(`cart total "${total}" is not the price ${price} of the one product`);
+                }
+            },
         },
         {
             content: "Submit",
             trigger: "button.o_channel_order_submit",
             run: "click",
             expectUnloadPage: true,
+        },
+        {
+            content: "The member is told the order went out",
+            trigger: ".o_channel_order_submitted:contains(Zhejiang Distributor)",
         },
         {
             content: "The order waits for the distributor",
