@@ -113,3 +113,15 @@ class TestOrderingCatalogue(DistributionHttpCommon):
         self.assertTrue(response.headers["Content-Type"].startswith("image/"))
         hidden = self.env["product.product"].create({"name": "Not for sale", "sale_ok": False})
         self.assertEqual(self.url_open(f"/my/channel/product/{hidden.id}/image").status_code, 404)
+
+    def test_catalogue_in_chinese(self):
+        """A zh_CN member reads the ordering page in Chinese, cart bar included."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["distribution_core"], ["zh_CN"], overwrite=True)
+        self.users["dl_hz"].lang = "zh_CN"
+        self.authenticate("portal_dl_hz", "portal_dl_hz")
+        page = self.url_open("/my/channel/order").text
+        for chinese in ("购物车中", "粘贴或扫码录入", "搜索商品名称、编码或条码"):
+            self.assertIn(chinese, page)
+        for english in ("products in the cart", "Paste or scan codes", "Submit Order", "Search a product"):
+            self.assertNotIn(english, page)
