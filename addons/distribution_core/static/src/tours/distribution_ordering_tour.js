@@ -63,7 +63,7 @@ registry.category("web_tour.tours").add("distribution_portal_approve", {
     steps: () => [
         {
             content: "Approve the dealer's order",
-            trigger: ".o_channel_approvals tr:contains(Hangzhou Dealer) button.o_channel_review_approve",
+            trigger: ".o_channel_approval_card:contains(Hangzhou Dealer) button.o_channel_review_approve",
             run: "click",
             expectUnloadPage: true,
         },
