@@ -17,6 +17,9 @@
         "views/promotion_execution_views.xml",
         "views/promotion_page_templates.xml",
     ],
+    "demo": [
+        "demo/distribution_promotion_announce_demo.xml",
+    ],
     "assets": {
         "point_of_sale._assets_pos": [
             "distribution_promotion_announce/static/src/app/**/*",

@@ -131,6 +131,16 @@ class PromotionAnnouncePortal(CustomerPortal):
         values.update({"announcements": announcements, "page_name": "channel_promotions", "store": member})
         return request.render("distribution_promotion_announce.portal_my_promotions", values)
 
+    @http.route("/my/promotions/sms", type="http", auth="user", website=True, methods=["POST"])
+    def portal_my_promotions_sms(self, opt_out="", **kwargs):
+        """The store says whether it wants HQ's promotion text messages (its own setting only)."""
+        member = request.env["distribution.member"]._for_user()
+        if not member:
+            raise NotFound()
+        # sudo: portal users may not write members; the member is the user's own store
+        member.sudo().promotion_sms_opt_out = bool(opt_out)
+        return request.redirect("/my/promotions")
+
     # ------------------------------------------------------------------
     # customer display feed
     # ------------------------------------------------------------------

@@ -3,7 +3,7 @@ import json
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import AnnounceCommon
@@ -87,3 +87,27 @@ class TestAnnounce(AnnounceCommon):
         visible = self.env["distribution.sms.message"].with_user(self.channel_manager).search([])
         self.assertIn(self._announcement("st_hz").sms_message_id, visible)
         self.assertNotIn(other, visible)
+
+    def test_acknowledge_only_by_the_store(self):
+        self._announce()
+        hz, hz2 = self._announcement("st_hz"), self._announcement("st_hz2")
+        with self.assertRaisesRegex(UserError, "Only the users of"):
+            hz.with_user(self.channel_manager)._acknowledge("portal")
+        # at the till: a cashier of the Hangzhou store cannot acknowledge for the West store
+        till = self.env["pos.config"].create({"name": "Hangzhou till", "channel_member_id": self.members["st_hz"].id})
+        contact = self.env["res.partner"].create(
+            {"name": "Hangzhou cashier", "parent_id": self.members["st_hz"].partner_id.id})
+        cashier = new_test_user(self.env, login="hz_cashier", groups="distribution_pos.group_store_staff",
+                                partner_id=contact.id)
+        till = till.with_user(cashier)
+        self.assertEqual([a["name"] for a in till.dms_promotion_announcements()], ["Spring tea festival"])
+        self.assertFalse(till.dms_acknowledge_promotion(hz2.id))
+        self.assertFalse(hz2.date_acknowledged)
+        self.assertTrue(till.dms_acknowledge_promotion(hz.id))
+        self.assertEqual((hz.acknowledged_by_user_id, hz.acknowledged_via), (cashier, "pos"))
+        self.assertTrue(hz.date_read, "acknowledging reads it too")
+        # another store's till is out of reach of this cashier
+        west_till = self.env["pos.config"].create(
+            {"name": "West till", "channel_member_id": self.members["st_hz2"].id})
+        with self.assertRaises(AccessError):
+            west_till.with_user(cashier).dms_acknowledge_promotion(hz2.id)

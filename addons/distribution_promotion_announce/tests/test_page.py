@@ -92,3 +92,16 @@ class TestPromotionPage(AnnounceCommon, HttpCase):
     def _csrf(self, url):
         match = re.search(r'csrf_token["\']?\s*[:=]\s*["\']([^"\']+)', self.url_open(url).text)
         return match.group(1) if match else ""
+
+    def test_store_opts_out_in_the_portal(self):
+        self.authenticate(self.store_user.login, self.store_user.login)
+        csrf = self._csrf("/my/promotions")
+        self.url_open("/my/promotions/sms", data={"csrf_token": csrf, "opt_out": "1"})
+        self.assertTrue(self.members["st_hz"].promotion_sms_opt_out)
+        # the next promotion is not texted to it
+        second = self.promo.copy({"name": "Summer tea"})
+        second.action_announce()
+        self.assertEqual(second.announcement_ids.filtered(lambda a: a.member_id == self.members["st_hz"]).sms_state,
+                         "opted_out")
+        self.url_open("/my/promotions/sms", data={"csrf_token": csrf})
+        self.assertFalse(self.members["st_hz"].promotion_sms_opt_out)
