@@ -60,11 +60,7 @@ class PromotionAnnouncePortal(CustomerPortal):
         if not user._is_public():
             return user.lang
         partner = announcement.member_id.partner_id if announcement else program.company_id.partner_id
-        lang = partner.lang or request.env.company.partner_id.lang
-        installed = dict(request.env["res.lang"].get_installed())
-        if lang not in installed and "zh_CN" in installed:
-            lang = "zh_CN"
-        return lang
+        return request.env["distribution.promotion.announcement"]._announce_lang(partner)
 
     # ------------------------------------------------------------------
     # public page

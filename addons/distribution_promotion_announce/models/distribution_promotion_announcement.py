@@ -115,7 +115,7 @@ class DistributionPromotionAnnouncement(models.Model):
 
     def _prepare_sms_vals(self):
         self.ensure_one()
-        program = self.program_id.with_context(lang=self.member_id.partner_id.lang or self.env.lang)
+        program = self.program_id.with_context(lang=self._announce_lang(self.member_id.partner_id))
         dates = program._get_announce_dates_text()
         body = program.env._(
             "%(promotion)s %(dates)s. Details: %(url)s Reply R to unsubscribe",
@@ -129,6 +129,17 @@ class DistributionPromotionAnnouncement(models.Model):
             "res_id": self.id,
             "company_id": self.company_id.id,
         }
+
+    @api.model
+    def _announce_lang(self, partner=None):
+        """The language of what the stores and their customers read (SMS, public
+        page, customer display): the partner's own Chinese, else Simplified
+        Chinese (the channel's working language) when it is installed."""
+        lang = partner.lang if partner else False
+        if lang and lang.startswith("zh"):
+            return lang
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        return "zh_CN" if "zh_CN" in installed else (lang or self.env.lang)
 
     def _queue_sms(self):
         """Queue the text message of the announcements that have a mobile

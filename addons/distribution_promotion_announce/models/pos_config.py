@@ -26,7 +26,7 @@ class PosConfig(models.Model):
             & (Domain("company_id", "=", False) | Domain("company_id", "=", self.company_id.id)),
             order="date_from, id",
         )
-        lang = self.company_id.partner_id.lang or self.env.lang
+        lang = self.env["distribution.promotion.announcement"]._announce_lang(store.partner_id)
         result = []
         for program in programs.filtered(lambda p: p._is_published_to_store(store)).with_context(lang=lang):
             result.append({

@@ -105,3 +105,16 @@ class TestPromotionPage(AnnounceCommon, HttpCase):
                          "opted_out")
         self.url_open("/my/promotions/sms", data={"csrf_token": csrf})
         self.assertFalse(self.members["st_hz"].promotion_sms_opt_out)
+
+    def test_page_and_text_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["distribution_sms", "distribution_promotion_announce"], ["zh_CN"], overwrite=True)
+        page = self.url_open(self.hz.url).text
+        self.assertIn("顾客可享", page, "an anonymous reader gets the channel's language")
+        self.assertIn("适用商品", page)
+        second = self.promo.copy({"name": "夏季茶饮"})
+        second.action_announce()
+        body = second.announcement_ids.filtered(lambda a: a.member_id == self.members["st_hz"]).sms_message_id.body
+        self.assertIn("详情", body)
+        self.assertIn("拒收请回复R", body)
