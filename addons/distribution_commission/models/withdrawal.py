@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.distribution_core.models.tier_validation import ENGINE
+
 # namespace of the advisory locks taken while a promoter's balance is being drawn on
 WITHDRAWAL_LOCK = 7_260_502
 
@@ -18,6 +20,9 @@ class DistributionCommissionWithdrawal(models.Model):
     _state_to = ["approved", "paid"]
     _cancel_state = "rejected"
     _tier_validation_manual_config = False
+    _dms_approval = True  # channel approval reinforcements (distribution_core tier_validation.py)
+    _dms_approval_fields = ("amount", "withholding_rate", "promoter_id", "partner_id")
+    _dms_approval_on_change = "refuse"
 
     name = fields.Char(required=True, copy=False, readonly=True, default="/")
     promoter_id = fields.Many2one("distribution.promoter", required=True, readonly=True, index=True, ondelete="restrict")
@@ -104,7 +109,7 @@ class DistributionCommissionWithdrawal(models.Model):
         for withdrawal in self:
             if withdrawal.state != "submitted":
                 raise UserError(self.env._("Only a request waiting for approval can be rejected."))
-        self.with_context(skip_validation_check=True).write({"state": "rejected"})
+        self.with_context(skip_validation_check=True, dms_tier_engine=ENGINE).write({"state": "rejected"})
         return True
 
     def _pay(self):
@@ -142,7 +147,7 @@ class DistributionCommissionWithdrawal(models.Model):
             move = self.env["account.move"].with_company(company).create(values)
             move.action_post()
             withdrawal._allocate()
-            withdrawal.with_context(skip_validation_check=True).write({"state": "paid", "move_id": move.id})
+            withdrawal.with_context(skip_validation_check=True, dms_tier_engine=ENGINE).write({"state": "paid", "move_id": move.id})
             withdrawal.message_post(body=self.env._("Paid by %s.", move._get_html_link()))
 
     def _allocate(self):

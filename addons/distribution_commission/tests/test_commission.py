@@ -271,6 +271,38 @@ class TestCommissions(CommissionCommon):
         self.assertEqual(withdrawal.state, "paid")
         self.assertEqual(withdrawal.move_id.amount_total, 45.0)
 
+    def test_withdrawal_cannot_be_got_around(self):
+        """Issue #25: the ways around an approval, on withdrawals."""
+        self.env["tier.definition"].create(
+            {"name": "Finance checks withdrawals",
+             "model_id": self.env.ref("distribution_commission.model_distribution_commission_withdrawal").id,
+             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
+        )
+        self._available(self.mid, 80.0)
+        withdrawal = self.env["distribution.commission.withdrawal"]._request(self.mid, 50.0)
+        review = withdrawal.review_ids
+        self.assertEqual(review.status, "pending")
+        for user in (self.channel_manager, self.mid_user):
+            with self.assertRaises(AccessError):
+                review.with_user(user).write({"reviewer_ids": [Command.set(user.ids)]})
+            with self.assertRaises(AccessError):
+                review.with_user(user).unlink()
+        with self.assertRaises(AccessError):
+            self.env["distribution.approval.delegation"].with_user(self.channel_manager).create(
+                {"user_id": self.channel_user.id, "delegate_id": self.channel_manager.id,
+                 "date_to": "2099-01-01 00:00:00"}
+            )
+        with self.assertRaises(ValidationError):
+            withdrawal.with_user(self.channel_manager).with_context(skip_validation_check=True).write({"amount": 80.0})
+        with self.assertRaises(ValidationError):
+            withdrawal.with_user(self.channel_manager).with_context(skip_validation_check=True).write({"state": "paid"})
+        self.assertEqual((withdrawal.amount, withdrawal.state), (50.0, "submitted"))
+        withdrawal.with_user(self.channel_user).validate_tier()
+        self.assertEqual(withdrawal.state, "paid")
+        with self.assertRaisesRegex(ValidationError, "Finance checks withdrawals"):
+            withdrawal.with_user(self.channel_manager).write({"amount": 80.0})
+        self.assertEqual(withdrawal.move_id.amount_total, 45.0)
+
     def test_withdrawal_cannot_overdraw(self):
         self._available(self.mid, 120.0)
         Withdrawal = self.env["distribution.commission.withdrawal"]

@@ -28,6 +28,9 @@ class DistributionChannelOrder(models.Model):
     _state_to = ["approved", "shipped", "received"]
     _cancel_state = "cancelled"
     _tier_validation_manual_config = False
+    _dms_approval = True  # channel approval reinforcements (distribution_core tier_validation.py)
+    _dms_approval_fields = ("buyer_member_id", "supplier_member_id", "pricelist_id", "amount_total", "line_ids")
+    _dms_approval_on_change = "reset"
 
     name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/", index=True)
     buyer_member_id = fields.Many2one(
@@ -147,7 +150,7 @@ class DistributionChannelOrder(models.Model):
 
     def _set_state(self, state, **vals):
         vals["state"] = state
-        return self.with_context(dms_state_ok=ENGINE, skip_validation_check=True).write(vals)
+        return self.with_context(dms_state_ok=ENGINE, skip_validation_check=True, dms_tier_engine=ENGINE).write(vals)
 
     # ------------------------------------------------------------------
     # Who may do what
@@ -307,6 +310,9 @@ class DistributionChannelOrder(models.Model):
 
 class DistributionChannelOrderLine(models.Model):
     _name = "distribution.channel.order.line"
+    _inherit = ["distribution.approval.line.mixin"]
+    _dms_approval_parent = "order_id"
+    _dms_approval_line_fields = ("product_id", "product_uom_qty", "price_unit")
     _description = "Channel Order Line"
     _order = "order_id, sequence, id"
 

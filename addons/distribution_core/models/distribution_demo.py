@@ -920,7 +920,8 @@ class DistributionDemo(models.AbstractModel):
         manager, east = users["manager"], users["east"]
         sale_model = self.env.ref("sale.model_sale_order")
         channel_model = self.env.ref("distribution_core.model_distribution_channel_order")
-        common = {"company_id": hq.id, "approve_sequence": True, "notify_on_pending": True, "has_comment": False}
+        common = {"company_id": hq.id, "approve_sequence": True, "notify_on_pending": True, "has_comment": False,
+                  "exclude_requester": True}  # four eyes: nobody approves his own request
         Rule = self.env["tier.definition"]
         rules = Rule.create([
             dict(common, name="大额进货订单：渠道经理审批", model_id=sale_model.id, review_type="channel_manager",

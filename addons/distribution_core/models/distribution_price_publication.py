@@ -20,6 +20,10 @@ class DistributionPricePublication(models.Model):
     _state_to = ["approved", "published"]
     _cancel_state = "cancel"
     _tier_validation_manual_config = False
+    _dms_approval = True  # channel approval reinforcements (distribution_core tier_validation.py)
+    _dms_approval_fields = ("line_ids", "effective_date", "company_id")
+    _dms_approval_on_change = "reset"
+    _dms_approval_numbers_may_decrease = False
     _order = "effective_date desc, id desc"
 
     name = fields.Char(required=True, tracking=True)
@@ -164,6 +168,9 @@ class DistributionPricePublication(models.Model):
 
 class DistributionPricePublicationLine(models.Model):
     _name = "distribution.price.publication.line"
+    _inherit = ["distribution.approval.line.mixin"]
+    _dms_approval_parent = "publication_id"
+    _dms_approval_line_fields = ("product_id", "pricelist_id", "new_price")
     _description = "Channel Price Publication Line"
     _order = "publication_id, pricelist_id, product_id"
 

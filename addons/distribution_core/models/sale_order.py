@@ -4,6 +4,23 @@ from odoo.exceptions import UserError
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+    _dms_approval = True  # channel approval reinforcements (tier_validation.py)
+    # what an approval of an order is about (besides what the rules read)
+    _dms_approval_fields = (
+        "partner_id",
+        "partner_invoice_id",
+        "pricelist_id",
+        "currency_id",
+        "company_id",
+        "user_id",
+        "amount_untaxed",
+        "amount_total",
+        "channel_max_discount",
+        "channel_below_floor",
+    )
+    # an approved order not confirmed yet (e.g. its confirmation failed) whose figures
+    # change loses its approval and goes through the rules again
+    _dms_approval_on_change = "reset"
 
     channel_member_id = fields.Many2one(
         "distribution.member",

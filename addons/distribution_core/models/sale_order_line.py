@@ -2,7 +2,20 @@ from odoo import api, fields, models
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "distribution.approval.line.mixin"]
+    # changing these on a line changes what the order's approval is about
+    _dms_approval_parent = "order_id"
+    _dms_approval_line_fields = (
+        "product_id",
+        "product_uom_qty",
+        "product_uom_id",
+        "price_unit",
+        "technical_price_unit",
+        "discount",
+        "tax_ids",
+        "display_type",
+    )
 
     channel_member_id = fields.Many2one(related="order_id.channel_member_id", store=True, index="btree_not_null")
     channel_territory_id = fields.Many2one(

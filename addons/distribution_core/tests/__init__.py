@@ -8,3 +8,4 @@ from . import test_ordering_ui
 from . import test_codes
 from . import test_diversion
 from . import test_diversion_ui
+from . import test_approval_bypass

@@ -51,6 +51,26 @@ class DistributionRebateAgreement(models.Model):
     _state_to = ["approved", "running"]
     _cancel_state = "cancelled"
     _tier_validation_manual_config = False
+    _dms_approval = True  # channel approval reinforcements (distribution_core tier_validation.py)
+    _dms_approval_fields = (
+        "member_id",
+        "tier_id",
+        "territory_id",
+        "date_start",
+        "date_end",
+        "period_type",
+        "basis",
+        "basis_source",
+        "rebate_type",
+        "rate",
+        "growth_reference",
+        "growth_target",
+        "min_basis",
+        "cap_amount",
+        "tier_line_ids",
+    )
+    _dms_approval_on_change = "reset"
+    _dms_approval_numbers_may_decrease = False  # a lower minimum basis is more generous
 
     name = fields.Char(required=True, translate=True, tracking=True)
     code = fields.Char(copy=False, readonly=True, default="/")
@@ -367,6 +387,9 @@ class DistributionRebateAgreement(models.Model):
 
 class DistributionRebateTierLine(models.Model):
     _name = "distribution.rebate.tier.line"
+    _inherit = ["distribution.approval.line.mixin"]
+    _dms_approval_parent = "agreement_id"
+    _dms_approval_line_fields = ("threshold", "rate")
     _description = "Rebate Tier"
     _order = "agreement_id, threshold"
 

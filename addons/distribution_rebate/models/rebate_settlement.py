@@ -4,6 +4,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
+from odoo.addons.distribution_core.models.tier_validation import ENGINE
+
 # namespace of the advisory locks taken while a computation is being settled
 SETTLEMENT_LOCK = 7_260_501
 
@@ -21,6 +23,9 @@ class DistributionRebateSettlement(models.Model):
     _state_to = ["approved", "posted"]
     _cancel_state = "cancelled"
     _tier_validation_manual_config = False
+    _dms_approval = True  # channel approval reinforcements (distribution_core tier_validation.py)
+    _dms_approval_fields = ("amount", "earned_to_date", "previously_settled", "partner_id")
+    _dms_approval_on_change = "refuse"
 
     name = fields.Char(required=True, copy=False, readonly=True, default="/")
     computation_id = fields.Many2one(
@@ -168,7 +173,7 @@ class DistributionRebateSettlement(models.Model):
                 }
             )
             move.action_post()
-            settlement.with_context(skip_validation_check=True).write({"state": "posted", "move_id": move.id})
+            settlement.with_context(skip_validation_check=True, dms_tier_engine=ENGINE).write({"state": "posted", "move_id": move.id})
             settlement.message_post(body=self.env._("Settled by %(move)s.", move=move._get_html_link()))
 
     def action_cancel(self):
@@ -182,5 +187,5 @@ class DistributionRebateSettlement(models.Model):
                     cancel=True,
                 )
                 settlement.reversal_move_id = reversal
-            settlement.with_context(skip_validation_check=True).write({"state": "cancelled"})
+            settlement.with_context(skip_validation_check=True, dms_tier_engine=ENGINE).write({"state": "cancelled"})
         return True

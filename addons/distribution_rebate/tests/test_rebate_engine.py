@@ -1,6 +1,7 @@
 from datetime import date, datetime
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
@@ -415,6 +416,62 @@ class TestRebateSettlement(RebateCommon):
         self.assertEqual(agreement.state, "draft")
         agreement.with_user(self.channel_user).validate_tier()
         self.assertEqual(agreement.state, "approved")
+
+    def test_agreement_and_settlement_cannot_be_got_around(self):
+        """Issue #25: the ways around an approval, on agreements and settlements."""
+        Rule = self.env["tier.definition"]
+        Rule.create(
+            {"name": "Channel user checks agreements",
+             "model_id": self.env.ref("distribution_rebate.model_distribution_rebate_agreement").id,
+             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
+        )
+        agreement = self._agreement(start=False, tiers=[(0, 1.0), (10000, 2.0)])
+        agreement.action_approve()
+        review = agreement.review_ids
+        self.assertEqual(review.status, "pending")
+        for user in (self.channel_manager, self.users["dl_hz"]):
+            with self.assertRaises(AccessError):
+                review.with_user(user).write({"reviewer_ids": [Command.set(user.ids)]})
+            with self.assertRaises(AccessError):
+                review.with_user(user).unlink()
+        # the terms cannot change while waiting, even with OCA's switch in the context
+        with self.assertRaises(ValidationError):
+            agreement.with_user(self.channel_manager).with_context(skip_validation_check=True).write({"rate": 9.0})
+        with self.assertRaisesRegex(ValidationError, "waiting for approval"):
+            agreement.tier_line_ids[:1].with_user(self.channel_manager).write({"rate": 9.0})
+        agreement.with_user(self.channel_user).validate_tier()
+        self.assertEqual(agreement.state, "approved")
+        # approved terms are frozen (a lower rate is not "within" for rebate terms either)
+        with self.assertRaisesRegex(ValidationError, "Channel user checks agreements"):
+            agreement.with_user(self.channel_manager).write({"rate": 9.0})
+        with self.assertRaisesRegex(ValidationError, "Channel user checks agreements"):
+            agreement.tier_line_ids[:1].with_user(self.channel_manager).write({"rate": 0.5})
+        self.assertEqual((agreement.rate, agreement.tier_line_ids.mapped("rate")), (3.0, [1.0, 2.0]))
+
+        Rule.create(
+            {"name": "Finance checks rebates",
+             "model_id": self.env.ref("distribution_rebate.model_distribution_rebate_settlement").id,
+             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
+        )
+        agreement.action_start()
+        self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
+        settlement = self._result(agreement, date(2025, 1, 1))._settle()
+        self.assertEqual(settlement.validation_status, "pending")
+        amount = settlement.amount
+        with self.assertRaises(AccessError):
+            settlement.review_ids.with_user(self.channel_manager).unlink()
+        with self.assertRaises(ValidationError):
+            settlement.with_user(self.channel_manager).with_context(skip_validation_check=True).write(
+                {"amount": amount * 10}
+            )
+        with self.assertRaises(ValidationError):
+            settlement.with_user(self.channel_manager).with_context(skip_validation_check=True).write(
+                {"state": "posted"}
+            )
+        self.assertEqual((settlement.amount, settlement.state), (amount, "draft"))
+        settlement.with_user(self.channel_user).validate_tier()
+        self.assertEqual(settlement.state, "posted")
+        self.assertEqual(settlement.move_id.amount_total, amount)
 
 
 @tagged("post_install", "-at_install")
