@@ -282,9 +282,8 @@ class TierReview(models.Model):
     @api.depends(lambda self: self._get_reviewer_fields())
     def _compute_reviewer_ids(self):
         ours, others = self._dms_split()
-        if others:
-            super(TierReview, others)._compute_reviewer_ids()
-            others.delegated_from_ids = False
+        res = super(TierReview, others)._compute_reviewer_ids() if others else None  # OCA's, untouched
+        others.delegated_from_ids = False
         base = {review: review._dms_base_reviewers() for review in ours}
         all_users = self.env["res.users"].union(*base.values()) if base else self.env["res.users"]
         delegations = self.env["distribution.approval.delegation"].sudo()._active_for(all_users)
@@ -298,6 +297,7 @@ class TierReview(models.Model):
                 reviewers -= review.requested_by
             review.reviewer_ids = reviewers
             review.delegated_from_ids = away
+        return res
 
     def _dms_refresh_reviewers(self):
         """Recompute who may review open reviews (delegations start and end with time)."""
@@ -330,14 +330,14 @@ class TierReview(models.Model):
             vals = dict(vals, pending_since=fields.Datetime.now())
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_by_engine(self):
         if not _engine(self.env) and self._dms_split()[0]:
             raise AccessError(
                 self.env._(
                     "Reviews cannot be deleted: cancel or reset the document to draft, its reviews go with it."
                 )
             )
-        return super().unlink()
 
     def _update_review_status(self):
         return super(TierReview, self.with_context(dms_tier_engine=ENGINE))._update_review_status()
