@@ -538,7 +538,11 @@ class TierValidation(models.AbstractModel):
             return self.browse()
         records = self.filtered(lambda r: isinstance(r.id, int)).sudo()
         return records.filtered(
-            lambda r: (r[r._state_field] in r._state_from and r.review_ids.filtered(lambda v: v.status != "rejected"))
+            lambda r: (
+                r[r._state_field] in r._state_from
+                and r.review_ids
+                and r.validation_status in ("waiting", "pending", "validated")
+            )
             or r[r._state_field] in r._state_to
         ).with_env(self.env)
 

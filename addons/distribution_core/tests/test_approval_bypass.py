@@ -92,6 +92,36 @@ class TestApprovalBypass(DistributionCommon):
             order.with_user(self.salesman).write({"state": "sale"})
         self.assertEqual(order.state, "draft")
 
+    def test_reviews_cannot_be_changed_through_the_document(self):
+        order = self._pending_order()
+        review = order.review_ids
+        as_salesman = order.with_user(self.salesman)
+        for command in (Command.delete(review.id), Command.unlink(review.id),
+                        Command.update(review.id, {"status": "approved"}),
+                        Command.create({"model": "sale.order", "definition_id": self.big_rule.id, "status": "approved"})):
+            with self.assertRaises(ValidationError, msg=f"review_ids {command}"):  # the OCA refuses first
+                as_salesman.write({"review_ids": [command]})
+        self.assertEqual(order.review_ids, review)
+        self.assertEqual(review.status, "pending")
+        # after confirmation too (the OCA no longer guards the document then)
+        order.with_user(self.channel_manager).validate_tier()
+        self.assertEqual(order.state, "sale")
+        with self.assertRaises(AccessError):
+            as_salesman.write({"review_ids": [Command.delete(review.id)]})
+        self.assertEqual(review.status, "approved")
+
+    def test_comment_wizard_cannot_approve_someone_elses_review(self):
+        order = self._pending_order()
+        wizard = self.env["comment.wizard"].with_user(self.salesman).create(
+            {"res_model": "sale.order", "res_id": order.id, "review_ids": [Command.set(order.review_ids.ids)],
+             "validate_reject": "validate", "comment": "fine by me"}
+        )
+        with self.assertRaises(AccessError):
+            wizard.add_comment()
+        self.assertEqual(order.review_ids.status, "pending")
+        self.assertFalse(order.review_ids.comment)
+        self.assertEqual(order.state, "draft")
+
     def test_portal_user_cannot_touch_reviews(self):
         member = self.members["ga"].with_user(self.users["ga"])
         order = member._portal_submit_order([(self.product_a, 6)]).sudo()
