@@ -4,8 +4,10 @@ import unicodedata
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
-from .distribution_territory import moves_under_itself
+from ..tools.codes import normalize_code
+from .distribution_territory import has_parent_cycle, moves_under_itself
 
 STATES = [
     ("application", "Application"),
@@ -15,12 +17,6 @@ STATES = [
 ]
 
 
-def normalize_code(code):
-    """Normalise a member or product code: full-width characters become
-    half-width (NFKC), blanks are removed, letters are upper-cased."""
-    if not code:
-        return code
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", code)).upper()
 
 
 class DistributionMember(models.Model):
@@ -107,7 +103,15 @@ class DistributionMember(models.Model):
     invoice_count = fields.Integer(compute="_compute_invoice_count")
 
     _code_unique = models.Constraint("UNIQUE(code, company_id)", "This member code is already used.")
+    # codes are stored normalised (upper case), whoever writes them: a code differing only in case
+    # from another one is the same code
+    _code_upper_unique = models.UniqueIndex("(upper(code), company_id)", "This member code is already used.")
     _partner_unique = models.Constraint("UNIQUE(partner_id, company_id)", "This company is already a channel member.")
+
+    def _has_cycle(self, field_name=None):
+        if field_name in (None, self._parent_name):
+            return has_parent_cycle(self)  # a query per tier, whatever the size of the channel
+        return super()._has_cycle(field_name)
 
     @api.depends("parent_path")
     def _compute_depth(self):
@@ -212,21 +216,38 @@ class DistributionMember(models.Model):
         tier) assign; quotations, the portal and the POS then follow Odoo's
         own partner pricelist."""
         pricelists = self.env["distribution.pricelist.rule"].sudo()._pricelists_for_members(self)
+        Pricelist = self.env["product.pricelist"]
+        # one write per pricelist, not per member: a write makes the ORM look for what depends on
+        # the field (e.g. the channel orders of the members), once per write
+        members_to_set = {}
+        partners_to_set = {}
         for member in self:
-            pricelist = pricelists.get(member.id) or self.env["product.pricelist"]
+            pricelist = pricelists.get(member.id) or Pricelist
             if member.pricelist_id != pricelist:
-                member.sudo().pricelist_id = pricelist
+                members_to_set.setdefault(pricelist, []).append(member.id)
             partner = member.partner_id.with_company(member.company_id).sudo()
             if pricelist and partner.specific_property_product_pricelist != pricelist:
                 # the partner's own pricelist property: quotations, portal and POS read it
-                partner.specific_property_product_pricelist = pricelist
+                partners_to_set.setdefault((member.company_id, pricelist), []).append(partner.id)
+        for pricelist, member_ids in members_to_set.items():
+            self.browse(member_ids).sudo().write({"pricelist_id": pricelist.id})
+        for (company, pricelist), partner_ids in partners_to_set.items():
+            self.env["res.partner"].browse(partner_ids).with_company(company).sudo().write(
+                {"specific_property_product_pricelist": pricelist.id}
+            )
 
     @api.model
     def _check_duplicates(self, vals_list, exclude=None):
         """Refuse a code or a VAT already used by another member, naming it."""
         codes = {normalize_code(v["code"]) for v in vals_list if v.get("code")}
         if codes:
-            existing = self.with_context(active_test=False).sudo().search([("code", "in", list(codes))])
+            # case-insensitive, as the unique index: a code stored in another case by an earlier
+            # version or by SQL is still the same code
+            self.flush_model(["code"])
+            self.env.cr.execute(
+                SQL("SELECT id FROM distribution_member WHERE upper(code) = ANY(%s) ORDER BY id", list(codes))
+            )
+            existing = self.sudo().browse(id_ for (id_,) in self.env.cr.fetchall())
             existing -= exclude or self.browse()
             if existing:
                 raise ValidationError(
@@ -247,7 +268,10 @@ class DistributionMember(models.Model):
         vats = {v.replace(" ", "").upper() for v in vats if v}
         if not vats:
             return
-        clashes = self.sudo().search([("partner_id.vat", "in", list(vats))])
+        # the partners by their indexed tax ID first, then their members: one join of both tables
+        # would be planned with their statistics, stale while members are created in bulk
+        partners = self.env["res.partner"].sudo().with_context(active_test=False).search([("vat", "in", list(vats))])
+        clashes = self.sudo().search([("partner_id", "in", partners.ids)]) if partners else self.browse()
         if exclude_partners:
             clashes = clashes.filtered(lambda m: m.partner_id not in exclude_partners)
         if clashes:

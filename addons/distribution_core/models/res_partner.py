@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .distribution_territory import has_parent_cycle
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -19,6 +21,13 @@ class ResPartner(models.Model):
     def _compute_channel_member_id(self):
         for partner in self:
             partner.channel_member_id = partner.channel_member_ids[:1]
+
+    def _has_cycle(self, field_name=None):
+        # base's parent constraint runs on every contact created under a company: walked level by
+        # level, its cost does not grow with the number of partners (see has_parent_cycle)
+        if field_name in (None, self._parent_name):
+            return has_parent_cycle(self)
+        return super()._has_cycle(field_name)
 
     def action_view_channel_member(self):
         self.ensure_one()

@@ -1,4 +1,4 @@
-from odoo import fields
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -44,6 +44,36 @@ class TestChannelNetwork(DistributionCommon):
             self.members["rd_zj"].parent_id = self.members["st_hz"]
         with self.assertRaisesRegex(ValidationError, "cannot be placed under itself"):
             self.members["ga"].parent_id = self.members["ga"]
+
+    def test_parent_cycles_found_level_by_level(self):
+        """Partners, members and territories find their parent cycles with a query per level
+        of the tree (primary-key lookups, whatever the size of the table): a cycle through
+        the records is refused; records under a loop they are not part of are not flagged,
+        as with Odoo's recursive query."""
+        Partner = self.env["res.partner"]
+        company = Partner.create({"name": "Cycle Co", "is_company": True})
+        contact = Partner.create({"name": "Cycle contact", "parent_id": company.id})
+        grandchild = Partner.create({"name": "Cycle grandchild", "parent_id": contact.id})
+        with self.assertRaisesRegex(ValidationError, "recursive Partner hierarchies"):
+            company.parent_id = grandchild
+        with self.assertRaisesRegex(ValidationError, "recursive Partner hierarchies"):
+            company.parent_id = company
+        with self.assertRaisesRegex(ValidationError, "inside one of its own sub-territories"):
+            self.terr_east.parent_id = self.terr_hz
+        # a loop written below the ORM: only its own records are in a cycle
+        self.env.cr.execute("UPDATE res_partner SET parent_id = %s WHERE id = %s", [contact.id, company.id])
+        Partner.invalidate_model(["parent_id"])
+        below = Partner.create({"name": "Under the loop", "is_company": True})
+        self.env.cr.execute("UPDATE res_partner SET parent_id = %s WHERE id = %s", [grandchild.id, below.id])
+        self.assertTrue(company._has_cycle())
+        self.assertTrue((below | contact)._has_cycle())
+        self.assertFalse(below._has_cycle())
+        for records in (company, below, contact, below | contact):
+            self.assertEqual(records._has_cycle(), models.BaseModel._has_cycle(records), "the same answer as Odoo's")
+        # a chain of members four tiers deep: one query per tier
+        store = self.members["st_hz"]
+        with self.assertQueryCount(4):  # the store's 3 ancestors, then the general agent's missing parent
+            self.assertFalse(store._has_cycle())
 
     def test_tier_order_refused(self):
         with self.assertRaisesRegex(
