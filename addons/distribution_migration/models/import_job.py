@@ -6,6 +6,7 @@ import logging
 import time
 
 import psycopg2
+import psycopg2.errorcodes
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -109,6 +110,11 @@ class DistributionImportJob(models.Model):
     rejected_file = fields.Binary(attachment=True, readonly=True, copy=False)
     rejected_file_name = fields.Char(readonly=True, copy=False)
     preview_ids = fields.One2many("distribution.import.job.preview", "job_id", copy=False)
+    run_ids = fields.One2many("distribution.import.job.run", "job_id", string="Runs", copy=False)
+    interrupted_message = fields.Char(
+        compute="_compute_interrupted_message",
+        help="Set when the last import of this file started but did not finish (e.g. its worker was stopped).",
+    )
 
     @api.depends("profile_id")
     def _compute_company_id(self):
@@ -120,6 +126,29 @@ class DistributionImportJob(models.Model):
         for job in self:
             job.encoding = job.profile_id.encoding or "auto"
             job.delimiter = job.profile_id.delimiter or "auto"
+
+    @api.depends("run_ids", "date_done")
+    def _compute_interrupted_message(self):
+        for job in self:
+            run = job.run_ids[:1]  # the latest
+            if not run or (job.date_done and job.date_done >= run.date_start):
+                job.interrupted_message = False
+                continue
+            job.interrupted_message = self.env._(
+                "The import started on %(start)s did not finish: %(done)s of %(total)s rows were written "
+                "(%(batches)s of %(batch_count)s batches, up to row %(row)s of the file; last progress on "
+                "%(progress)s). An import is kept whole or not at all, so nothing of that run was kept: "
+                "import again (rows already in the database are updated, never duplicated).",
+                start=fields.Datetime.to_string(fields.Datetime.context_timestamp(job, run.date_start)),
+                done=run.rows_done,
+                total=run.rows_total,
+                batches=run.batches_done,
+                batch_count=run.batches_total,
+                row=run.last_row or 0,
+                progress=fields.Datetime.to_string(
+                    fields.Datetime.context_timestamp(job, run.date_progress or run.date_start)
+                ),
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -289,7 +318,7 @@ class DistributionImportJob(models.Model):
         kind = field.field_type
         env = self.env
         if kind == "code":
-            rules = profile._code_rules()
+            rules = self._target()._code_rules(self, field, profile._code_rules())
             return functools.partial(clean_code, rules=rules)
         if kind in ("char", "name"):
             return clean_name
@@ -540,9 +569,59 @@ class DistributionImportJob(models.Model):
         ]
         to_write = target._order_for_write(self, to_write)
         target._before_write(self, to_write)
-        for batch in split_every(self._import_batch_size, to_write, list):
+        batches = list(split_every(self._import_batch_size, to_write, list))
+        run = self._run_progress(rows_total=len(to_write), batches_total=len(batches))
+        rows_done = 0
+        for number, batch in enumerate(batches, start=1):
             self._write_batch(target, batch)
+            rows_done += sum(1 for row in batch if not row.errors)  # (a row the database refused is not)
+            run(batches_done=number, rows_done=rows_done, last_row=max(row.index for row in batch))
         target._after_write(self, [row for row in to_write if not row.errors])
+
+    def _run_progress(self, rows_total, batches_total):
+        """Record the start of a real run, and return a function recording its progress after each
+        batch, both in transactions of their own (committed at once): an import is written in one
+        transaction, so a run whose worker is stopped (time limit, restart) leaves nothing of its
+        rows, but the job then says how far it got (``interrupted_message``). Never waits for a
+        lock and never fails the import: if the job cannot be seen from another transaction (it
+        was created in this one), the run is simply not recorded."""
+        self.ensure_one()
+        run_id = self._run_progress_sql(
+            SQL(
+                """INSERT INTO distribution_import_job_run
+                          (job_id, user_id, date_start, date_progress, rows_total, batches_total, rows_done,
+                           batches_done)
+                   VALUES (%s, %s, %s, %s, %s, %s, 0, 0) RETURNING id""",
+                self.id, self.env.uid, fields.Datetime.now(), fields.Datetime.now(), rows_total, batches_total,
+            )
+        )
+
+        def progress(batches_done, rows_done, last_row):
+            if run_id:
+                self._run_progress_sql(
+                    SQL(
+                        """UPDATE distribution_import_job_run
+                              SET batches_done = %s, rows_done = %s, last_row = %s, date_progress = %s
+                            WHERE id = %s RETURNING id""",
+                        batches_done, rows_done, last_row, fields.Datetime.now(), run_id,
+                    )
+                )
+
+        return progress
+
+    def _run_progress_sql(self, query):
+        """Execute the query (returning an id) in a transaction of its own; the id, or None."""
+        try:
+            with self.env.registry.cursor() as cr:
+                cr.execute("SET LOCAL lock_timeout = '1s'")
+                cr.execute(query, log_exceptions=False)
+                row = cr.fetchone()
+                return row and row[0]
+        except psycopg2.Error as error:
+            # a job created in the importing transaction (a script, a test) is not seen from another one
+            log = _logger.debug if error.pgcode == psycopg2.errorcodes.FOREIGN_KEY_VIOLATION else _logger.info
+            log("import %s: progress not recorded (%s)", self.name, error)
+            return None
 
     def _write_batch(self, target, batch):
         """Write a batch under a savepoint; if the database refuses it, write each half
@@ -733,3 +812,23 @@ class DistributionImportJobPreview(models.Model):
     )
     key = fields.Char()
     message = fields.Char()
+
+
+class DistributionImportJobRun(models.Model):
+    """A real run of an import: when it started and how far it got, written in transactions of
+    their own while the import runs (see ``distribution.import.job._run_progress``)."""
+
+    _name = "distribution.import.job.run"
+    _description = "Data Import Run"
+    _order = "id desc"
+    _log_access = False
+
+    job_id = fields.Many2one("distribution.import.job", required=True, ondelete="cascade", index=True, readonly=True)
+    user_id = fields.Many2one("res.users", string="Run By", readonly=True, ondelete="set null")
+    date_start = fields.Datetime(string="Started On", readonly=True)
+    date_progress = fields.Datetime(string="Last Progress", readonly=True)
+    rows_total = fields.Integer(string="Rows to Write", readonly=True)
+    rows_done = fields.Integer(string="Rows Written", readonly=True)
+    batches_total = fields.Integer(string="Batches", readonly=True)
+    batches_done = fields.Integer(string="Batches Written", readonly=True)
+    last_row = fields.Integer(string="Up to Row", readonly=True, help="Row of the file of the last batch written.")

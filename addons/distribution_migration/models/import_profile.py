@@ -49,6 +49,8 @@ class DistributionImportProfile(models.Model):
         [("upper", "Upper case"), ("lower", "Lower case"), ("keep", "Keep as is")],
         default="upper",
         required=True,
+        help="Case of the codes once cleaned (e.g. product references). Member codes are always upper case, as the "
+        "channel stores them.",
     )
     code_halfwidth = fields.Boolean(
         string="Full-width to Half-width",

@@ -87,6 +87,14 @@ class DistributionImportTarget(models.AbstractModel):
         return ()
 
     @api.model
+    def _code_rules(self, job, field, rules):
+        """The :class:`..tools.cleaning.CodeRules` cleaning the cells of this code field: by
+        default the profile's ``rules``; a target whose records store codes in one case of
+        their own returns rules in that case, so that nothing is written that its model would
+        have normalised otherwise."""
+        return rules
+
+    @api.model
     def _resolve(self, job, rows):
         """Resolve the references of the rows (tier, parent, territory, product,
         member ... by code or name) in bulk, storing the ids in ``row.refs``;

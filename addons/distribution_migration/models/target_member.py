@@ -6,7 +6,7 @@ from collections import defaultdict, namedtuple
 from odoo import api, models
 from odoo.tools import SQL, email_normalize, float_compare, groupby, split_every
 
-from ..tools.cleaning import CleaningError
+from ..tools.cleaning import CleaningError, CodeRules
 from .import_field import normalise_header
 
 #: member states as legacy files write them (compared lower-case, blanks removed)
@@ -37,8 +37,6 @@ MEMBER_KEYS = ("tier_id", "parent_id", "territory_id", "state", "credit_limit")
 
 _SIMPLE_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
-#: key of the transaction's data: territories whose member counts an import has yet to compute
-_DEFERRED_COUNTS = "distribution_migration.territory_counts"
 _UNFORMATTED = object()
 
 
@@ -81,7 +79,7 @@ class DistributionImportTargetMember(models.AbstractModel):
     _inherit = "distribution.import.target"
     _description = "Import Target: Channel Members"
     _target_models = ("res.partner", "distribution.member")
-    _insert_empty_computes = {"res.partner": ("peppol_eas", "peppol_endpoint", "properties")}
+    _insert_empty_computes = {"res.partner": ("peppol_eas", "peppol_endpoint")}
     #: members inserted per statement within a batch: the values of the next chunk are built
     #: while the database inserts one (about a second per 5,000 members, mostly foreign-key checks)
     _insert_chunk_size = 1000
@@ -89,6 +87,14 @@ class DistributionImportTargetMember(models.AbstractModel):
     @api.model
     def _secondary_keys(self):
         return ("vat", "phone")
+
+    @api.model
+    def _code_rules(self, job, field, rules):
+        """Member codes (the key and the parent's) are cleaned by core's normaliser, upper case and
+        half-width whatever the profile's case: core stores codes so and compares them without
+        case, so a code kept in lower case would become a twin of the one core would create.
+        The profile's prefixes and zero padding still apply."""
+        return CodeRules.make(case="upper", halfwidth=True, pad_width=rules.pad_width, prefix_map=rules.prefix_map)
 
     # ------------------------------------------------------------------
     # Resolve
@@ -145,7 +151,8 @@ class DistributionImportTargetMember(models.AbstractModel):
     @api.model
     def _fetch_members(self, company, codes=None, ids=None):
         """{code: DbMember} of the company's members with these codes (or ids): one query."""
-        condition = SQL("m.code = ANY(%s)", list(codes)) if codes is not None else SQL("m.id = ANY(%s)", list(ids))
+        # codes compared without case, as core does (its unique index is on upper(code))
+        condition = SQL("upper(m.code) = ANY(%s)", list(codes)) if codes is not None else SQL("m.id = ANY(%s)", list(ids))
         self.env.cr.execute(
             SQL(
                 """
@@ -169,7 +176,7 @@ class DistributionImportTargetMember(models.AbstractModel):
         result = {}
         for record in self.env.cr.fetchall():
             member = DbMember(*record[:9], float(record[9] or 0.0), *record[10:])
-            result[member.code] = member
+            result[member.code.upper()] = member
         return result
 
     @api.model
@@ -510,11 +517,19 @@ class DistributionImportTargetMember(models.AbstractModel):
                     self._create_sql(job, creates)
             if updates:
                 self._write_updates(job, updates)
-        # a territory counts its members again over all of them at each flush: counted once, after
-        # the last batch, instead of once per batch (the territories of a file are touched by all)
-        deferred = self.env.cr.precommit.data.setdefault(_DEFERRED_COUNTS, set())
+        # a territory counts its members again over all of them at each flush: counted once, after the
+        # last batch (see _after_write), instead of once per batch (the territories of a file are
+        # touched by all). Only the territories the rows account for are put off: _after_write
+        # recounts them from the rows themselves, which outlive the batch's savepoint, its retries
+        # and the pre-commit hooks a flush runs (nothing is parked in the transaction's data).
+        territories = self._row_territories(rows)
+        tocompute = self.env.transaction.tocompute
         for field in self._territory_count_fields():
-            deferred.update(self.env.transaction.tocompute.pop(field, ()))
+            ids = tocompute.get(field)
+            if ids:
+                ids -= territories
+                if not ids:
+                    del tocompute[field]
         self.env.flush_all()
         self.env.invalidate_all()
 
@@ -524,11 +539,25 @@ class DistributionImportTargetMember(models.AbstractModel):
         return [Territory._fields["member_count"], Territory._fields["covered"]]
 
     @api.model
+    def _row_territories(self, rows):
+        """Ids of the territories whose member counts writing these rows may change: the row's
+        territory and, for an existing member, the one it had."""
+        territories = set()
+        for row in rows:
+            territories.add(row.refs.get("territory_id"))
+            member = row.refs.get("db")
+            if member:
+                territories.add(member.territory_id)
+        territories.discard(None)
+        territories.discard(False)
+        return territories
+
+    @api.model
     def _after_write(self, job, rows):
         result = super()._after_write(job, rows)
-        territories = self.env["distribution.territory"].browse(
-            self.env.cr.precommit.data.pop(_DEFERRED_COUNTS, ())
-        ).exists()
+        # every territory a written row touched, whatever happened to the batches: a batch refused
+        # and written again in halves, or savepoints that ran pre-commit hooks, lose nothing here
+        territories = self.env["distribution.territory"].browse(self._row_territories(rows)).exists()
         if territories:
             for field in self._territory_count_fields():
                 self.env.add_to_compute(field, territories)
@@ -592,7 +621,8 @@ class DistributionImportTargetMember(models.AbstractModel):
         - whatever stored computed field of another module the values above do not
           cover is computed by the ORM on flush (like territory member counts), except
           the peppol fields of account_edi_ubl_cii (derived from the partner's country:
-          these partners have none) and the partner properties (no definition).
+          these partners have none); the partner properties get the defaults of their
+          definition (see :meth:`_new_partner_properties`), as the ORM's create gives them.
 
         No chatter message or follower is created (as with mail_create_nolog and
         mail_create_nosubscribe); core's constraints on parent, tier and exclusive
@@ -630,6 +660,8 @@ class DistributionImportTargetMember(models.AbstractModel):
         extra = {}  # stored computed fields of optional modules, as their computes would set them
         if "employee" in Partner._fields:
             extra["employee"] = False
+        if "properties" in Partner._fields:
+            extra["properties"] = self._new_partner_properties()
         sanitize = "phone_sanitized" in Partner._fields
         country = company.country_id
         lang = Partner.default_get(["lang"]).get("lang")
@@ -753,6 +785,21 @@ class DistributionImportTargetMember(models.AbstractModel):
             ],
             chunks(),
         )
+
+    @api.model
+    def _new_partner_properties(self):
+        """The partner properties (``properties``) the ORM's create gives every new partner, as
+        stored: the default values of the properties defined for partners (None without any
+        default). Computed once per batch, the same for every partner."""
+        # sudo: the definition is read as the ORM's compute reads it (the importer may not read it)
+        Partner = self.env["res.partner"].sudo()
+        field = Partner._fields["properties"]
+        if field.type != "properties" or not field.definition_record:
+            return None
+        container = Partner.new({})[field.definition_record]
+        values = field._add_default_values(Partner.env, {field.name: {}, field.definition_record: container})
+        values = field.convert_to_cache(values, Partner.browse()) if values else None
+        return field.convert_to_column(values, Partner.browse()) if values else None  # (as the ORM: {} is NULL)
 
     @api.model
     def _new_member_pricelists(self, company, combos):

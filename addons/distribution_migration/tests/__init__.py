@@ -4,3 +4,4 @@ from . import test_import_targets
 from . import test_import_property
 from . import test_import_access
 from . import test_tour
+from . import test_import_figures

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from odoo.tools.translate import LazyTranslate
 
+from odoo.addons.distribution_core.tools.codes import normalize_code
+
 _lt = LazyTranslate(__name__)
 
 _SPACES = re.compile(r"\s+")
@@ -55,7 +57,9 @@ class CleaningError(LazyMessageError):
 
 @dataclass(frozen=True)
 class CodeRules:
-    """How codes are normalised (an import profile's cleaning rules)."""
+    """How codes are normalised (an import profile's cleaning rules). Targets whose records
+    have a case rule of their own apply it over the profile's (see the member target's
+    ``_code_rules``: member codes are upper case, as core stores them)."""
 
     case: str = "upper"  # "upper", "lower" or "keep"
     halfwidth: bool = True
@@ -75,14 +79,9 @@ class CodeRules:
         return cls(case=rules.case, halfwidth=halfwidth, pad_width=rules.pad_width, prefix_map=tuple(pairs))
 
     def _normalise(self, text):
-        if self.halfwidth:
-            text = unicodedata.normalize("NFKC", text)
-        text = _SPACES.sub("", text)
-        if self.case == "upper":
-            return text.upper()
-        if self.case == "lower":
-            return text.lower()
-        return text
+        # the channel's own normaliser: with the default rules (upper case, half-width), a code
+        # is cleaned exactly as core stores it
+        return normalize_code(text, case=self.case, halfwidth=self.halfwidth)
 
 
 def halfwidth(text):
