@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from odoo import fields, models
 from odoo.fields import Domain
 
@@ -39,6 +41,10 @@ class PosConfig(models.Model):
                 "date_to": fields.Date.to_string(program.date_to) if program.date_to else False,
                 "dates": program._get_announce_dates_text(),
                 "url": program.announce_url or False,
+                # customers scan it on the big screen to open the promotion page on their phone
+                "qr_src": program.announce_url and (
+                    f"/report/barcode/?barcode_type=QR&value={quote(program.announce_url, safe='')}&width=256&height=256"
+                ),
             })
         return result
 

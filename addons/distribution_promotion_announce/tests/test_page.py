@@ -77,6 +77,7 @@ class TestPromotionPage(AnnounceCommon, HttpCase):
         [promotion] = data["dms_promotions"]
         self.assertEqual(promotion["name"], "Spring tea festival")
         self.assertEqual(promotion["note"], "Two boxes of spring tea: 10% off")
+        self.assertIn(self.promo.announce_token, promotion["qr_src"], "a QR code of the promotion page")
         nj_till = self.env["pos.config"].create({"name": "Nanjing till", "channel_member_id": self.members["st_nj"].id})
         self.assertFalse(nj_till._get_customer_display_data()["dms_promotions"], "not published to Nanjing")
         # the display refreshes through its config's token, nothing without it

@@ -14,5 +14,9 @@ registry.category("web_tour.tours").add("DmsCustomerDisplayPromotionTour", {
             content: "with its text",
             trigger: ".o_dms_display_promotion:contains('Longjing tea: 10% off')",
         },
+        {
+            content: "and the QR code of its page",
+            trigger: ".o_dms_display_promotion img.o_dms_display_promotion_qr[src*='dist%2Fpromo%2F']",
+        },
     ],
 });
