@@ -8,6 +8,7 @@ from odoo.http import request
 
 from odoo.addons.auth_signup.controllers.main import AuthSignupHome
 from odoo.addons.distribution_core.controllers.ordering import DistributionOrdering
+from odoo.addons.distribution_core.tools.safe_io import is_sane_number
 
 SESSION_KEY = "dms_referral"
 
@@ -116,6 +117,8 @@ class EarningsPortal(DistributionOrdering):
         try:
             value = float((amount or "0").replace(",", ""))
         except ValueError:
+            value = None
+        if value is None or not is_sane_number(value):  # nan, inf, 1e308
             return request.redirect("/my/earnings?error=" + quote(request.env._("Type an amount.")))
         try:
             request.env["distribution.commission.withdrawal"]._request(promoter, value)

@@ -15,7 +15,7 @@ def _coordinate(value):
     """A latitude or longitude sent by the client, or None (never an error: the scan still counts)."""
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return number if math.isfinite(number) else None
 
@@ -104,7 +104,8 @@ class DistributionScan(http.Controller):
     # and the frontend routing of website routes (language from the URL, cookie or default, with its
     # redirects) would cost more than the scan itself. A browser is sent on to the page, which is a
     # website route and records the scan there (once).
-    @http.route("/dist/scan/<string:code>", type="http", auth="none", readonly=False, methods=["GET"],
+    # `path`, not `string`: a code with an (encoded) slash still reaches the check, is answered and counted
+    @http.route("/dist/scan/<path:code>", type="http", auth="none", readonly=False, methods=["GET"],
                 save_session=False)
     def scan_code(self, code, latitude=None, longitude=None, **kwargs):
         """JSON with `Accept: application/json` or `?format=json`, else a redirect to the page with

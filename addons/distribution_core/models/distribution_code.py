@@ -28,6 +28,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.safe_io import spreadsheet_text
+
 _logger = logging.getLogger(__name__)
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -364,8 +366,9 @@ class DistributionCodeBatch(models.Model):
         output = io.StringIO()
         writer = csv.writer(output, lineterminator="\n")
         writer.writerow(["code", "kind", "carton", "product", "lot", "url"])
-        product = self.product_id.default_code or self.product_id.display_name
-        lot = self.lot_id.name or ""
+        # names typed by users: written as text, never as a formula (codes and URLs are ours)
+        product = spreadsheet_text(self.product_id.default_code or self.product_id.display_name)
+        lot = spreadsheet_text(self.lot_id.name or "")
         last_id = 0
         while True:
             self.env.cr.execute(
@@ -517,7 +520,7 @@ class DistributionCode(models.Model):
                 continue
             code = normalize_code(text)
             if not (is_well_formed(code) or (is_legacy_candidate(code) and self._accepts_legacy_codes())):
-                errors.append(self.env._("Line %(line)s: %(text)s is not a valid code.", line=number, text=text))
+                errors.append(self.env._("Line %(line)s: %(text)s is not a valid code.", line=number, text=text[:40]))
                 continue
             wanted.setdefault(code, number)
         codes = self.search([("name", "in", list(wanted))]) if wanted else self.browse()

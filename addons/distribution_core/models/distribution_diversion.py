@@ -96,7 +96,8 @@ class DistributionCodeScan(models.Model):
     code_text = fields.Char(string="Scanned Text", readonly=True)
     result = fields.Selection(SCAN_RESULTS, required=True, readonly=True)
     scan_type = fields.Selection(SCAN_TYPES, required=True, readonly=True, default="backend")
-    user_id = fields.Many2one("res.users", string="Scanned by", readonly=True)
+    # who scanned, from where, and whose goods: back office only (a member of another region, its user)
+    user_id = fields.Many2one("res.users", string="Scanned by", readonly=True, groups="base.group_user")
     member_id = fields.Many2one(
         "distribution.member", string="Scanning Member", readonly=True, index=True,
         help="The channel member of the user (or POS) who scanned, if any.",
@@ -107,14 +108,14 @@ class DistributionCodeScan(models.Model):
         "the browser's location falls in.",
     )
     bound_member_id = fields.Many2one(
-        "distribution.member", readonly=True, index=True,
+        "distribution.member", readonly=True, index=True, groups="base.group_user",
         help="The member the code was bound to when it was scanned.",
     )
     bound_territory_id = fields.Many2one("distribution.territory", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     latitude = fields.Float(digits=(9, 6), readonly=True)
     longitude = fields.Float(digits=(10, 6), readonly=True)
-    ip_address = fields.Char(string="Client Address", readonly=True)
+    ip_address = fields.Char(string="Client Address", readonly=True, groups="base.group_user")
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     incident_id = fields.Many2one("distribution.diversion.incident", readonly=True, index="btree_not_null")
     company_id = fields.Many2one("res.company", readonly=True, default=lambda self: self.env.company)
@@ -250,7 +251,10 @@ class DistributionCodeScan(models.Model):
         channel member, a POS or a backend user also get the names of the bound and seen territories.
         Anonymous answers never name a member nor a price."""
         messages = self._scan_messages()
-        code_text = normalize_code(text or "")[:64]
+        # what the scanner sent, as stored: printable characters only (a NUL cannot be stored, a control
+        # character or a lone surrogate must not reach the log), so that every scan is recorded and
+        # counted by the rate limit, a malformed one too
+        code_text = "".join(char for char in normalize_code(text or "")[:64] if char.isprintable())
         if latitude is not None and longitude is not None:
             if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
                 latitude = longitude = None
@@ -318,11 +322,13 @@ class DistributionDiversionIncident(models.Model):
     expected_territory_id = fields.Many2one("distribution.territory", readonly=True)
     seen_territory_id = fields.Many2one("distribution.territory", string="Seen in", required=True, readonly=True,
                                         index=True)
+    # who scanned it is another region's business: back office only
     seen_member_id = fields.Many2one("distribution.member", string="Seen at Member", readonly=True,
+                                     groups="base.group_user",
                                      help="The channel member who scanned it, if a member did.")
-    scanned_by_id = fields.Many2one("res.users", string="Scanned by", readonly=True)
+    scanned_by_id = fields.Many2one("res.users", string="Scanned by", readonly=True, groups="base.group_user")
     scan_type = fields.Selection(related="scan_id.scan_type", string="Scanned via")
-    ip_address = fields.Char(related="scan_id.ip_address", string="Client Address")
+    ip_address = fields.Char(related="scan_id.ip_address", string="Client Address", groups="base.group_user")
     latitude = fields.Float(related="scan_id.latitude")
     longitude = fields.Float(related="scan_id.longitude")
     date = fields.Datetime(string="Seen on", required=True, readonly=True, default=fields.Datetime.now, index=True)

@@ -9,3 +9,4 @@ from . import test_codes
 from . import test_diversion
 from . import test_diversion_ui
 from . import test_approval_bypass
+from . import test_hostile_input

@@ -2,13 +2,13 @@ import io
 import re
 from collections import defaultdict
 
-import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, http
 from odoo.http import content_disposition, request
 from odoo.tools.misc import format_date
 
+from odoo.addons.distribution_core.tools.safe_io import xlsx_workbook
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 PERIODS = (3, 6, 12, 24)
@@ -282,7 +282,7 @@ class DashboardPortal(CustomerPortal):
     def _dashboard_xlsx(self, table, member, filters):
         env = request.env
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = xlsx_workbook(output)  # member and product names stay text
         sheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", table["title"])[:31])
         bold = workbook.add_format({"bold": True})
         header = workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True})

@@ -12,6 +12,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, clean_context, split_every
 
+from odoo.addons.distribution_core.tools.safe_io import xlsx_workbook
+
 from ..tools.cleaning import (
     CleaningError,
     clean_code,
@@ -300,9 +302,18 @@ class DistributionImportJob(models.Model):
             raise UserError(self.env._("Attach the file to import first."))
         content = base64.b64decode(self.with_context(bin_size=False).file)
         try:
-            return read_table(content, self.file_name or "", self.encoding, self.delimiter)
+            headers, rows = read_table(content, self.file_name or "", self.encoding, self.delimiter)
         except ReaderError as error:
-            raise UserError(error.translate(self.env.lang))
+            raise UserError(error.translate(self.env.lang)) from error
+        return headers, self._user_errors(rows)
+
+    def _user_errors(self, rows):
+        """The rows of the file; a row that cannot be read (a cell too long, a broken CSV line)
+        stops the whole run with a UserError, before anything is written."""
+        try:
+            yield from rows
+        except ReaderError as error:
+            raise UserError(error.translate(self.env.lang)) from error
 
     def _target(self):
         self.ensure_one()
@@ -733,10 +744,8 @@ class DistributionImportJob(models.Model):
     def _rejected_xlsx(self, headers, rows):
         """The rejected rows as read, under the file's headers, with the reason in an
         extra last column: fix them and import the file again with the same profile."""
-        import xlsxwriter
-
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True, "constant_memory": True})
+        workbook = xlsx_workbook(output, {"constant_memory": True})
         sheet = workbook.add_worksheet(self.env._("Rejected rows")[:31])
         bold = workbook.add_format({"bold": True})
         reason_header = self.env._("Reason / 原因")

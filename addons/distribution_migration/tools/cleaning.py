@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.distribution_core.tools.codes import normalize_code
+from odoo.addons.distribution_core.tools.safe_io import MAX_NUMBER, is_sane_number
 
 _lt = LazyTranslate(__name__)
 
@@ -201,6 +202,9 @@ def parse_number(text):
     number = float(value)
     if not math.isfinite(number):
         raise CleaningError(_lt("%(value)s is not a number.", value=text))
+    if not is_sane_number(number):
+        raise CleaningError(_lt("%(value)s is too large a number: at most %(max)s.", value=text[:40],
+                                max=f"{MAX_NUMBER:,.0f}"))
     return -number if negative else number
 
 

@@ -8,6 +8,13 @@ import zipfile
 
 from odoo.tools.translate import LazyTranslate
 
+from odoo.addons.distribution_core.tools.safe_io import (
+    MAX_UNPACKED_BYTES,
+    UnsafeInputError,
+    check_cell_length,
+    check_xlsx_archive,
+)
+
 from .cleaning import LazyMessageError
 
 _lt = LazyTranslate(__name__)
@@ -90,19 +97,35 @@ def cell_text(value):
     return str(value)
 
 
+def _bounded(cells, row):
+    """The row's cells, or ReaderError when one is longer than a cell may be."""
+    try:
+        for cell in cells:
+            check_cell_length(cell, row)
+    except UnsafeInputError as error:
+        raise ReaderError(error.message) from error
+    return cells
+
+
 def _csv_rows(text, delimiter):
     csv.field_size_limit(sys.maxsize)
     # NUL characters cannot be stored in PostgreSQL text: dropped
     reader = csv.reader(io.StringIO(text.replace("\x00", ""), newline=""), delimiter=delimiter)
     try:
-        yield from reader
+        for cells in reader:
+            yield _bounded(cells, reader.line_num)
     except csv.Error as error:  # lenient dialect: only a broken file ends here
         raise ReaderError(_lt("The CSV file is broken after row %(row)s: %(error)s", row=reader.line_num, error=error))
 
 
-def _xlsx_rows(content):
+def _xlsx_rows(content, max_unpacked=MAX_UNPACKED_BYTES):
     import openpyxl
 
+    try:
+        # before any XML is parsed: a small file may unpack to gigabytes
+        check_xlsx_archive(content, max_unpacked=max_unpacked)
+    except UnsafeInputError as error:
+        raise ReaderError(error.message) from error
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -110,8 +133,15 @@ def _xlsx_rows(content):
     try:
         if not workbook.worksheets:
             return
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            yield [cell_text(value).replace("\x00", "") for value in values]
+        rows = enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
+        while True:
+            try:
+                row, values = next(rows)
+            except StopIteration:
+                break
+            except Exception as error:  # openpyxl raises many kinds of errors on a broken sheet
+                raise ReaderError(_lt("The XLSX file cannot be opened: %(error)s", error=error)) from error
+            yield _bounded([cell_text(value).replace("\x00", "") for value in values], row)
     finally:
         workbook.close()
 

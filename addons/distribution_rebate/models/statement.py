@@ -13,11 +13,11 @@ import io
 from collections import defaultdict
 from datetime import timedelta
 
-import xlsxwriter
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_round
+
+from odoo.addons.distribution_core.tools.safe_io import xlsx_workbook
 
 try:
     import cn2an
@@ -634,7 +634,7 @@ class DistributionStatement(models.Model):
             ]
         types = dict(self.env["distribution.statement.line"]._fields["document_type"]._description_selection(self.env))
         output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True})
+        book = xlsx_workbook(output)  # user text (names, references) stays text
         sheet = book.add_worksheet(self.env._("Statement"))
         bold = book.add_format({"bold": True})
         digits = self.currency_id.decimal_places

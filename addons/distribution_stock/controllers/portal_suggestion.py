@@ -2,6 +2,7 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
+from odoo.addons.distribution_core.tools.safe_io import is_sane_number
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 
@@ -72,7 +73,9 @@ class StockSuggestionPortal(CustomerPortal):
             try:
                 quantities[product_id] = float(text)
             except ValueError:
-                error = request.env._("'%(qty)s' is not a quantity.", qty=text)
+                quantities[product_id] = None
+            if quantities[product_id] is None or not is_sane_number(quantities[product_id]):
+                error = request.env._("'%(qty)s' is not a quantity.", qty=text[:40])
             else:
                 if quantities[product_id] <= 0:
                     error = request.env._("Quantities must be positive; untick the lines you do not want.")

@@ -2,14 +2,28 @@ import io
 import math
 import unicodedata
 
-import xlsxwriter
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.distribution_core.models.distribution_member import normalize_code
+from odoo.addons.distribution_core.tools.safe_io import (
+    MAX_NUMBER,
+    UnsafeInputError,
+    check_cell_length,
+    check_xlsx_archive,
+    is_sane_number,
+    xlsx_workbook,
+)
 
 MAX_ROWS = 10000
+# an uploaded count: what a sheet of MAX_ROWS rows unpacks to, with room for formatting
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_CODE_LENGTH = 200
+
+
+def _printable(text):
+    """The text without NUL and control characters (they cannot be stored, nor shown)."""
+    return "".join(char for char in text if char.isprintable())
 
 
 class DistributionStockReport(models.Model):
@@ -99,7 +113,10 @@ class DistributionStockReport(models.Model):
         if isinstance(value, bool):
             return None, self.env._("Not a number.")
         if isinstance(value, (int, float)):
-            quantity = float(value)
+            try:
+                quantity = float(value)
+            except OverflowError:  # an integer beyond any float
+                quantity = MAX_NUMBER * 10
         else:
             text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
             if text.count(",") and text.count("."):
@@ -114,6 +131,8 @@ class DistributionStockReport(models.Model):
                 return None, self.env._("Not a number.")
         if math.isnan(quantity) or math.isinf(quantity):
             return None, self.env._("Not a number.")
+        if not is_sane_number(quantity):
+            return None, self.env._("A quantity above %(max)s: check the cell.", max=f"{MAX_NUMBER:,.0f}")
         if quantity < 0:
             return None, self.env._("Negative quantity: count what is on hand (0 or more).")
         return quantity, None
@@ -126,6 +145,7 @@ class DistributionStockReport(models.Model):
             raise AccessError(self.env._("You can only report the stock of your own company."))
         if not self.env.user.share:
             self.check_access("create")
+            member._check_user_scope()  # a channel user counts for the members he manages only
 
     @api.model
     def _import_rows(self, member, rows, source):
@@ -142,13 +162,16 @@ class DistributionStockReport(models.Model):
             raise UserError(self.env._("The stock report has no rows: enter product codes and quantities."))
         if len(rows) > MAX_ROWS:
             raise UserError(self.env._("A stock report has at most %(max)s rows: split the file.", max=MAX_ROWS))
-        codes = {normalize_code(unicodedata.normalize("NFKC", str(code or ""))) for _row, code, _qty in rows}
+        codes = {
+            normalize_code(unicodedata.normalize("NFKC", _printable(str(code or "")[:MAX_CODE_LENGTH])))
+            for _row, code, _qty in rows
+        }
         codes.discard("")
         by_code = member._orderable_products_by_code(codes)
         lines, rejects, seen = [], [], {}
         for row, code, qty in rows:
-            code_text = str(code if code is not None else "").strip()
-            qty_text = "" if qty is None else (f"{qty:g}" if isinstance(qty, float) else str(qty)).strip()
+            code_text = _printable(str(code if code is not None else "")[:MAX_CODE_LENGTH]).strip()
+            qty_text = "" if qty is None else _printable(f"{qty:g}" if isinstance(qty, float) else str(qty)[:64]).strip()
             reason = None
             product = None
             quantity, qty_reason = self._parse_quantity(qty)
@@ -204,6 +227,11 @@ class DistributionStockReport(models.Model):
         if not data:
             raise UserError(self.env._("The file is empty."))
         try:
+            # a stock count is two short columns: a file that unpacks to more is not one (or a bomb)
+            check_xlsx_archive(data, max_unpacked=MAX_UNPACKED_BYTES)
+        except UnsafeInputError as exc:
+            raise UserError(exc.translate(self.env.lang)) from exc
+        try:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheet = workbook.worksheets[0]
             raw_rows = []
@@ -213,10 +241,16 @@ class DistributionStockReport(models.Model):
                         self.env._("A stock report has at most %(max)s rows: split the file.", max=MAX_ROWS)
                     )
                 values = tuple(values) + (None, None)
+                if isinstance(values[0], str):
+                    check_cell_length(values[0], number, max_length=MAX_CODE_LENGTH)
+                if isinstance(values[1], str):
+                    check_cell_length(values[1], number, max_length=64)
                 raw_rows.append((number, values[0], values[1]))
             workbook.close()
         except UserError:
             raise
+        except UnsafeInputError as exc:
+            raise UserError(exc.translate(self.env.lang)) from exc
         except Exception as exc:  # openpyxl raises many kinds of errors on a bad file
             raise UserError(
                 self.env._("This file is not a valid Excel workbook (.xlsx): download the template and fill it in.")
@@ -234,7 +268,7 @@ class DistributionStockReport(models.Model):
     def _xlsx_template(self, member=None):
         """An .xlsx template to fill in: header row, then the member's last counted products (or examples)."""
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook = xlsx_workbook(output)
         sheet = workbook.add_worksheet(self.env._("Stock"))
         bold = workbook.add_format({"bold": True})
         sheet.write_row(0, 0, [self.env._("Product Code"), self.env._("Quantity"), self.env._("Product")], bold)
