@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.safe_io import MAX_NUMBER, is_sane_number
 from .tier_validation import ENGINE
 
 ORDER_STATES = [
@@ -130,6 +131,7 @@ class DistributionChannelOrder(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("distribution.channel.order") or "/"
         orders = super().create(vals_list)
+        orders._check_user_scope()
         for order in orders:
             if not order.supplier_member_id:
                 raise UserError(
@@ -146,7 +148,20 @@ class DistributionChannelOrder(models.Model):
         if any(key in vals for key in ("line_ids", "buyer_member_id", "supplier_member_id", "pricelist_id")):
             if self.filtered(lambda o: o.state != "draft") and self.env.context.get("dms_state_ok") is not ENGINE:
                 raise UserError(self.env._("Only draft channel orders can be changed."))
-        return super().write(vals)
+        self._check_user_scope()
+        res = super().write(vals)
+        if "buyer_member_id" in vals:
+            self._check_user_scope()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_out_of_scope(self):
+        self._check_user_scope()
+
+    def _check_user_scope(self):
+        """A back-office user who is not a channel manager acts only on the orders of the members in
+        his part of the channel (see distribution.member._check_user_scope); buttons included."""
+        self.buyer_member_id._check_user_scope()
 
     def _set_state(self, state, **vals):
         vals["state"] = state
@@ -165,6 +180,7 @@ class DistributionChannelOrder(models.Model):
     def _check_buyer(self):
         for order in self:
             if self._is_channel_staff():
+                order._check_user_scope()
                 continue
             if order.buyer_member_id != self._user_member():
                 raise AccessError(self.env._("Only the buyer can do this on %(name)s.", name=order.name))
@@ -172,6 +188,7 @@ class DistributionChannelOrder(models.Model):
     def _check_supplier(self):
         for order in self:
             if self._is_channel_staff():
+                order._check_user_scope()
                 continue
             if order.supplier_member_id != self._user_member():
                 raise AccessError(self.env._("Only the supplier can do this on %(name)s.", name=order.name))
@@ -349,6 +366,35 @@ class DistributionChannelOrderLine(models.Model):
                 line.price_unit = pricelist._get_product_price(line.product_id, line.product_uom_qty or 1.0)
             else:
                 line.price_unit = line.product_id.lst_price
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_quantity_range(vals_list)
+        lines = super().create(vals_list)
+        lines.order_id._check_user_scope()
+        return lines
+
+    def write(self, vals):
+        self._check_quantity_range([vals])
+        self.order_id._check_user_scope()
+        res = super().write(vals)
+        if "order_id" in vals:
+            self.order_id._check_user_scope()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_out_of_scope(self):
+        self.order_id._check_user_scope()
+
+    @api.model
+    def _check_quantity_range(self, vals_list):
+        """Refuse, before it reaches the database, a quantity no order has (1e308, inf, nan)."""
+        for vals in vals_list:
+            if "product_uom_qty" in vals and not is_sane_number(vals["product_uom_qty"]):
+                raise UserError(
+                    self.env._("%(qty)s is not a quantity: type a number up to %(max)s.",
+                               qty=str(vals["product_uom_qty"])[:40], max=f"{MAX_NUMBER:,.0f}")
+                )
 
     @api.depends("product_uom_qty", "price_unit")
     def _compute_price_subtotal(self):

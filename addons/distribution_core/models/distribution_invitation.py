@@ -6,7 +6,12 @@ from datetime import timedelta
 import qrcode
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+# What a member's portal user may ask of its own invitations (its portal form offers the uses, the
+# expiry is the default): beyond these, the channel manager creates the invitation.
+PORTAL_MAX_USES = 100
+PORTAL_MAX_DAYS = 90
 
 
 class DistributionInvitation(models.Model):
@@ -115,6 +120,64 @@ class DistributionInvitation(models.Model):
             if inviter and inviter.state != "active":
                 raise ValidationError(
                     self.env._("%(member)s is not an active member and cannot invite.", member=inviter.name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self._is_portal_caller():
+            for vals in vals_list:
+                # checked before the insert: a huge number would not even fit the column
+                uses = vals.get("max_uses", 1)
+                if not isinstance(uses, int) or not 1 <= uses <= PORTAL_MAX_USES:
+                    raise ValidationError(
+                        self.env._("An invitation accepts from 1 to %(max)s applications.", max=PORTAL_MAX_USES)
+                    )
+        invitations = super().create(vals_list)
+        if self._is_portal_caller():
+            invitations._check_portal_scope()
+        invitations._check_user_scope()
+        return invitations
+
+    def write(self, vals):
+        # the portal offers no way to change an invitation once made: over RPC neither
+        if self._is_portal_caller():
+            raise AccessError(
+                self.env._("An invitation cannot be changed from the portal: create a new one.")
+            )
+        self._check_user_scope()
+        res = super().write(vals)
+        if {"inviter_member_id", "territory_id"} & set(vals):
+            self._check_user_scope()
+        return res
+
+    def _check_user_scope(self):
+        """A channel user (not a channel manager) invites only under, and into, his part of the channel."""
+        Member = self.env["distribution.member"]
+        for invitation in self.sudo():
+            Member._check_user_place(invitation.inviter_member_id, invitation.territory_id, invitation.name)
+
+    def _is_portal_caller(self):
+        return not self.env.su and self.env.user.share
+
+    def _check_portal_scope(self):
+        """A portal user invites under its own member only, into its own territory (or below),
+        for a limited number of uses and days."""
+        member = self.env["distribution.member"]._for_user()
+        latest = fields.Datetime.now() + timedelta(days=PORTAL_MAX_DAYS)
+        for invitation in self.sudo():
+            if not member or invitation.inviter_member_id != member or invitation.company_id != member.company_id:
+                raise AccessError(self.env._("You can only invite under your own company."))
+            territory = invitation.territory_id
+            if territory and member.territory_id and not territory.parent_path.startswith(
+                member.territory_id.parent_path
+            ):
+                raise AccessError(
+                    self.env._("You can only invite into your own territory (%(territory)s) or below it.",
+                               territory=member.territory_id.complete_name)
+                )
+            if invitation.expiry_date > latest:
+                raise ValidationError(
+                    self.env._("An invitation expires within %(days)s days at the latest.", days=PORTAL_MAX_DAYS)
                 )
 
     def action_cancel(self):

@@ -2,11 +2,12 @@ import re
 import unicodedata
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools.codes import normalize_code
+from ..tools.safe_io import is_sane_number
 from .distribution_territory import has_parent_cycle, moves_under_itself
 
 STATES = [
@@ -184,6 +185,7 @@ class DistributionMember(models.Model):
         self.check_access("create")  # before telling anything about other members
         self._check_duplicates(vals_list)
         members = super().create(vals_list)
+        members._check_user_placement()
         members._apply_channel_pricelist()
         return members
 
@@ -195,10 +197,17 @@ class DistributionMember(models.Model):
         if vals.get("code"):
             vals["code"] = normalize_code(vals["code"])
             self._check_duplicates([dict(vals, partner_id=m.partner_id.id) for m in self], exclude=self)
+        self._check_user_scope()
         res = super().write(vals)
+        if {"parent_id", "territory_id"} & set(vals):
+            self._check_user_placement()
         if {"tier_id", "territory_id", "company_id"} & set(vals):
             self._apply_channel_pricelist()
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_out_of_scope(self):
+        self._check_user_scope()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
@@ -551,7 +560,9 @@ class DistributionMember(models.Model):
                 try:
                     qty = float(parts[1])
                 except ValueError:
-                    errors.append(self.env._("Line %(n)s: '%(qty)s' is not a quantity.", n=number, qty=parts[1]))
+                    qty = None
+                if qty is None or not is_sane_number(qty):  # nan, inf, 1e308: not a quantity either
+                    errors.append(self.env._("Line %(n)s: '%(qty)s' is not a quantity.", n=number, qty=parts[1][:40]))
                     continue
             if qty <= 0:
                 errors.append(self.env._("Line %(n)s: the quantity must be positive.", n=number))
@@ -614,6 +625,74 @@ class DistributionMember(models.Model):
         action["domain"] = ["|", ("buyer_member_id", "=", self.id), ("supplier_member_id", "=", self.id)]
         action["context"] = {"default_buyer_member_id": self.id}
         return action
+
+    # ------------------------------------------------------------------
+    # The part of the channel an internal user acts on
+    # ------------------------------------------------------------------
+    @api.model
+    def _is_scope_restricted(self):
+        """Whether the current user acts only inside his own part of the channel: every internal user
+        but a channel manager (and the superuser). Portal users are held by their record rules."""
+        user = self.env.user
+        return not self.env.su and not user.share and not user.has_group("distribution_core.group_channel_manager")
+
+    @api.model
+    def _user_scope_domain(self):
+        """The members the current user acts on: those he is the channel manager of, with their
+        sub-members, and those of the territories he manages, and below them."""
+        managed = self.sudo().with_context(active_test=False).search([("manager_id", "=", self.env.uid)])
+        territories = self.env["distribution.territory"].sudo().with_context(active_test=False).search(
+            [("manager_id", "=", self.env.uid)]
+        )
+        return Domain.OR([[("id", "child_of", managed.ids)], [("territory_id", "child_of", territories.ids)]])
+
+    def _check_user_scope(self):
+        """AccessError unless every member is in the current user's part of the channel (a channel
+        manager decides elsewhere)."""
+        if not self or not self._is_scope_restricted():
+            return
+        members = self.sudo().with_context(active_test=False)
+        inside = members.search(Domain.AND([[("id", "in", members.ids)], self._user_scope_domain()]))
+        outside = members - inside
+        if outside:
+            raise AccessError(
+                self.env._(
+                    "%(member)s is outside the members and territories you manage: ask a channel manager.",
+                    member=outside[0].display_name,
+                )
+            )
+
+    def _check_user_placement(self):
+        """AccessError unless each member sits under a member, and in a territory, of the current
+        user's part of the channel: a channel user never places a member under another region."""
+        if not self or not self._is_scope_restricted():
+            return
+        for member in self.sudo():
+            self._check_user_place(member.parent_id, member.territory_id, member.display_name)
+
+    @api.model
+    def _check_user_place(self, parent, territory, name):
+        """AccessError unless the current user may place something (a member, an invitation) under
+        ``parent`` (a member, or none: directly under HQ) in ``territory``: the parent in his part of
+        the channel, the territory one he manages or the parent's, or below them."""
+        if not self._is_scope_restricted():
+            return
+        allowed = self.env["distribution.territory"].sudo().search([("manager_id", "=", self.env.uid)])
+        if parent:
+            parent.with_env(self.env)._check_user_scope()
+            allowed |= parent.sudo().territory_id
+        elif not territory:
+            raise AccessError(
+                self.env._("Only a channel manager places a member directly under HQ (%(member)s).", member=name)
+            )
+        territory = territory.sudo()
+        if territory and not any(territory.parent_path.startswith(t.parent_path) for t in allowed):
+            raise AccessError(
+                self.env._(
+                    "%(territory)s is outside the territories you manage: ask a channel manager.",
+                    territory=territory.complete_name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Helpers for other modules

@@ -10,3 +10,5 @@ from . import test_diversion
 from . import test_diversion_ui
 from . import test_approval_bypass
 from . import test_hostile_input
+from . import test_portal_scopes
+from . import test_channel_scopes

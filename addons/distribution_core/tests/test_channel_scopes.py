@@ -1,0 +1,136 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import DistributionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestChannelUserScopes(DistributionCommon):
+    """A channel user acts only inside the members and territories he manages, on create, write,
+    unlink and every button; a channel manager decides everywhere.
+
+    ``east`` manages the Zhejiang territory (its distributor, dealer and store), Jiangsu is another
+    region to him; ``channel_user`` is the channel manager of the Hangzhou dealer only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["tier.definition"].search([]).active = False
+        cls.east = new_test_user(
+            cls.env, login="dist_east", groups="distribution_core.group_channel_user",
+            company_id=cls.env.company.id, company_ids=[Command.set(cls.env.company.ids)],
+        )
+        cls.terr_zj.manager_id = cls.east
+        cls.Member = cls.env["distribution.member"].with_user(cls.east)
+
+    def _new_member_vals(self, parent, territory, name="New store"):
+        partner = self.env["res.partner"].create({"name": name, "is_company": True})
+        return {"partner_id": partner.id, "code": name.upper().replace(" ", "-"), "tier_id": self.tier_st.id,
+                "parent_id": parent.id if parent else False, "territory_id": territory.id if territory else False}
+
+    def _channel_order(self, member_key, qty=2):
+        member = self.members[member_key].with_user(self.users[member_key])
+        return member._portal_submit_order([(self.product_a, qty)])
+
+    def test_member_create_only_inside_own_part(self):
+        # under a member of its territory, in its territory: accepted, and the new member is his
+        mine = self.Member.create(self._new_member_vals(self.members["rd_zj"], self.terr_hz))
+        self.assertEqual(mine.sudo().manager_id, self.east)
+        for parent, territory in (
+            (self.members["rd_js"], self.terr_js),  # under the other region's distributor
+            (self.members["rd_js"], self.terr_hz),  # under it, even in a territory of his own
+            (self.members["rd_zj"], self.terr_nj),  # under his distributor, into another region
+            (False, self.terr_js),  # directly under HQ, in another region
+            (False, False),  # directly under HQ, nowhere
+        ):
+            with self.subTest(parent=parent, territory=territory), self.assertRaises(AccessError):
+                self.Member.create(self._new_member_vals(parent, territory, name=f"Elsewhere {territory and territory.id}"))
+        self.assertFalse(self.env["distribution.member"].search([("parent_id", "=", self.members["rd_js"].id),
+                                                                 ("name", "like", "Elsewhere")]))
+        # the channel manager places members anywhere
+        other = self.env["distribution.member"].with_user(self.channel_manager).create(
+            self._new_member_vals(self.members["rd_js"], self.terr_nj, name="Placed by manager")
+        )
+        self.assertEqual(other.parent_id, self.members["rd_js"])
+
+    def test_member_write_cannot_move_out(self):
+        mine = self.Member.create(self._new_member_vals(self.members["rd_zj"], self.terr_hz))
+        for vals in ({"parent_id": self.members["rd_js"].id}, {"territory_id": self.terr_nj.id},
+                     {"parent_id": False, "territory_id": False}):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                mine.write(vals)
+        self.assertEqual(mine.sudo().parent_id, self.members["rd_zj"])
+        # another region's member: no change, no button, no deletion
+        theirs = self.members["dl_nj"].with_user(self.east)
+        for action in (
+            lambda: theirs.write({"state_reason": "visited"}),
+            lambda: theirs.write({"manager_id": self.east.id}),
+            lambda: theirs.write({"tier_id": self.tier_rd.id}),
+            lambda: theirs._action_suspend("no reason"),
+            lambda: theirs.unlink(),
+        ):
+            with self.assertRaises(AccessError):
+                action()
+        self.assertEqual(self.members["dl_nj"].state, "active")
+        # the Hangzhou dealer's own channel manager may not hand it to another region either
+        with self.assertRaises(AccessError):
+            self.members["dl_hz"].with_user(self.channel_user).write({"parent_id": self.members["rd_js"].id})
+        self.members["dl_hz"].with_user(self.channel_user).write({"state_reason": "visited"})
+
+    def test_channel_order_buttons_inside_own_part_only(self):
+        theirs = self._channel_order("dl_nj")  # a Jiangsu dealer's order to its distributor
+        mine = self._channel_order("dl_hz")
+        as_east = theirs.with_user(self.east)
+        for button in (
+            lambda: as_east.action_approve(),
+            lambda: as_east.with_context(reject_reason="no").action_reject(),
+            lambda: as_east.action_cancel(),
+            lambda: as_east.write({"note": "changed"}),
+            lambda: as_east.line_ids.write({"product_uom_qty": 50}),
+            lambda: as_east.line_ids.unlink(),
+            lambda: self.env["distribution.channel.order.line"].with_user(self.east).create(
+                {"order_id": theirs.id, "product_id": self.product_a.id, "product_uom_qty": 1}),
+        ):
+            with self.assertRaises(AccessError):
+                button()
+        self.assertEqual(theirs.state, "submitted")
+        self.assertEqual(theirs.line_ids.product_uom_qty, 2)
+        # approved by the channel manager, the Zhejiang user still cannot ship it
+        theirs.with_user(self.channel_manager).action_approve()
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.east).action_ship()
+        self.assertEqual(theirs.state, "approved")
+        # nor create one for another region's member
+        with self.assertRaises(AccessError):
+            self.env["distribution.channel.order"].with_user(self.east).create(
+                {"buyer_member_id": self.members["dl_nj"].id,
+                 "line_ids": [Command.create({"product_id": self.product_a.id, "product_uom_qty": 1})]}
+            )
+        # his own region's orders: approved and shipped by him
+        mine.with_user(self.east).action_approve()
+        mine.with_user(self.east).action_ship()
+        self.assertEqual(mine.state, "shipped")
+        theirs.with_user(self.channel_manager).action_ship()
+        self.assertEqual(theirs.state, "shipped")
+
+    def test_invitation_only_inside_own_part(self):
+        Invitation = self.env["distribution.invitation"].with_user(self.east)
+        mine = Invitation.create({"name": "Zhejiang store", "tier_id": self.tier_st.id,
+                                  "inviter_member_id": self.members["rd_zj"].id, "territory_id": self.terr_hz.id})
+        for vals in (
+            {"inviter_member_id": self.members["rd_js"].id},  # under another region's distributor
+            {"inviter_member_id": self.members["rd_zj"].id, "territory_id": self.terr_nj.id},  # into it
+            {"inviter_member_id": False, "territory_id": False},  # directly under HQ, anywhere
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                Invitation.create(dict({"name": "Elsewhere", "tier_id": self.tier_st.id}, **vals))
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                mine.write(vals)
+        self.assertEqual(mine.inviter_member_id, self.members["rd_zj"])
+
+    def test_extreme_quantity_refused(self):
+        order = self._channel_order("dl_hz")
+        for qty in (1e308, float("inf"), float("nan")):
+            with self.subTest(qty=qty), self.assertRaisesRegex(UserError, "is not a quantity"):
+                order.with_user(self.channel_manager).line_ids.write({"product_uom_qty": qty})

@@ -1,0 +1,94 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import DistributionCommon
+from .test_diversion import DiversionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalScopes(DiversionCommon, DistributionCommon):
+    """A portal user changes only what its own portal pages let it change, and reads nothing of
+    another region through a record it may read."""
+
+    def _invitation(self, user_key="dl_hz", **vals):
+        Invitation = self.env["distribution.invitation"].with_user(self.users[user_key])
+        return Invitation.create(dict({"name": "New store", "tier_id": self.tier_st.id}, **vals))
+
+    def test_invitation_cannot_be_repointed_over_rpc(self):
+        invitation = self._invitation()
+        for vals in (
+            {"inviter_member_id": self.members["rd_js"].id},
+            {"territory_id": self.terr_nj.id},
+            {"max_uses": 1000000},
+            {"expiry_date": "2099-12-31 00:00:00"},
+            {"tier_id": self.tier_dl.id},
+            {"name": "renamed"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                invitation.write(vals)
+        self.assertRecordValues(invitation.sudo(), [{
+            "inviter_member_id": self.members["dl_hz"].id, "territory_id": False, "max_uses": 1, "name": "New store",
+        }])
+        # nor deleted (the portal cannot), and a channel manager still changes it
+        with self.assertRaises(AccessError):
+            invitation.unlink()
+        invitation.with_user(self.channel_manager).write({"max_uses": 50})
+        self.assertEqual(invitation.max_uses, 50)
+
+    def test_invitation_created_within_bounds_only(self):
+        # what the portal form offers: its own territory or below, up to 100 uses, the default expiry
+        invitation = self._invitation(territory_id=self.terr_hz.id, max_uses=100)
+        self.assertEqual(invitation.sudo().inviter_member_id, self.members["dl_hz"])
+        for vals, error in (
+            ({"territory_id": self.terr_nj.id}, AccessError),  # another region
+            ({"territory_id": self.terr_zj.id}, AccessError),  # its parent's territory, above its own
+            ({"max_uses": 1000000}, ValidationError),
+            ({"max_uses": 10 ** 12}, ValidationError),  # would not even fit the column
+            ({"expiry_date": fields.Datetime.now() + timedelta(days=30000)}, ValidationError),
+            ({"inviter_member_id": self.members["rd_js"].id}, AccessError),
+        ):
+            with self.subTest(vals=vals), self.assertRaises(error):
+                self._invitation(**vals)
+
+    def test_price_floors_of_own_territory_only(self):
+        Floor = self.env["distribution.price.floor"]
+        everywhere, zhejiang, hangzhou, jiangsu = Floor.create([
+            {"product_id": self.product_a.id, "sell_in_floor": 1.0},
+            {"product_id": self.product_a.id, "territory_id": self.terr_zj.id, "sell_in_floor": 2.0},
+            {"product_id": self.product_a.id, "territory_id": self.terr_hz.id, "sell_in_floor": 3.0},
+            {"product_id": self.product_a.id, "territory_id": self.terr_js.id, "sell_in_floor": 4.0},
+        ])
+        floors = everywhere | zhejiang | hangzhou | jiangsu
+        # the Hangzhou dealer: the floors that apply to it (everywhere, Zhejiang, Hangzhou), not Jiangsu's
+        seen = Floor.with_user(self.users["dl_hz"]).search([("id", "in", floors.ids)])
+        self.assertEqual(seen, everywhere | zhejiang | hangzhou)
+        with self.assertRaises(AccessError):
+            jiangsu.with_user(self.users["dl_hz"]).read(["sell_in_floor"])
+        seen = Floor.with_user(self.users["dl_nj"]).search([("id", "in", floors.ids)])
+        self.assertEqual(seen, everywhere | jiangsu)
+        # back-office users still read them all
+        self.assertEqual(Floor.with_user(self.channel_user).search([("id", "in", floors.ids)]), floors)
+
+    def test_incident_and_scan_do_not_name_other_regions(self):
+        self._setup_areas()
+        code = self._code("dl_hz")
+        # the Nanjing dealer's user scans the Hangzhou dealer's goods: an incident about dl_hz's goods
+        Scan = self.env["distribution.code.scan"].with_user(self.users["dl_nj"]).sudo()
+        Scan._record_scan(code.name, "portal", member=self.members["dl_nj"])
+        incident = self.env["distribution.diversion.incident"].search([("code_id", "=", code.id)])
+        self.assertEqual(incident.seen_member_id, self.members["dl_nj"])
+        # the Hangzhou dealer reads its incident, but not who (of another region) scanned it
+        mine = incident.with_user(self.users["dl_hz"])
+        self.assertEqual(mine.read(["name", "seen_territory_id"])[0]["name"], incident.name)
+        for field in ("seen_member_id", "scanned_by_id", "ip_address"):
+            with self.subTest(field=field), self.assertRaises(AccessError):
+                mine.read([field])
+        # the Nanjing dealer reads its own scan, not whose goods it scanned
+        scan = self.env["distribution.code.scan"].with_user(self.users["dl_nj"]).search([("code_id", "=", code.id)])
+        self.assertEqual(len(scan), 1)
+        for field in ("bound_member_id", "user_id", "ip_address"):
+            with self.subTest(field=field), self.assertRaises(AccessError):
+                scan.read([field])
