@@ -18,3 +18,4 @@ from . import distribution_code
 from . import stock_picking
 from . import distribution_diversion
 from . import distribution_demo_diversion
+from . import ir_module

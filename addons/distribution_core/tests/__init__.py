@@ -12,3 +12,4 @@ from . import test_approval_bypass
 from . import test_hostile_input
 from . import test_portal_scopes
 from . import test_channel_scopes
+from . import test_i18n_override
