@@ -145,22 +145,44 @@ class DistributionPortal(PortalAccount):
         )
         return request.render("distribution_core.portal_channel_invitations", values)
 
+    def _my_price_rows(self, member, search=None, limit=200):
+        """[(product, price)] of the products ``member`` may order at its own
+        pricelist's price (sudo: a portal user cannot read pricelist rules;
+        the pricelist is the member's, never one from the request)."""
+        products = member._orderable_products()
+        if search:
+            needle = search.strip().lower()
+            products = products.filtered(
+                lambda p: needle in (p.default_code or "").lower()
+                or needle in (p.name or "").lower()
+                or needle == (p.barcode or "").lower()
+            )
+        products = products[:limit]
+        pricelist = member.sudo().pricelist_id
+        prices = pricelist._get_products_price(products, 1.0) if pricelist else {}
+        return [(product, prices.get(product.id, product.lst_price)) for product in products]
+
     @http.route(["/my/prices"], type="http", auth="user", website=True)
-    def portal_my_prices(self, **kwargs):
-        """The member's channel pricelist and the published price changes for it
-        (record rules keep other pricelists' prices out)."""
+    def portal_my_prices(self, search=None, **kwargs):
+        """The member's current prices (its channel pricelist's price for each
+        product it may order) and the published price changes for it (record
+        rules keep other pricelists' publications out)."""
         member = request.env["distribution.member"]._for_user()
         if not member:
             return request.redirect("/my/channel")
         lines = request.env["distribution.price.publication.line"].search(
             [("publication_id.state", "=", "published")], order="id desc", limit=200
         )
+        pricelist = member.sudo().pricelist_id
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "channel_prices",
                 "member": member,
-                "pricelist": member.pricelist_id,
+                "pricelist": pricelist,
+                "currency": pricelist.currency_id or member.sudo().company_id.currency_id,
+                "price_rows": self._my_price_rows(member, search),
+                "search": search or "",
                 "lines": lines.sorted(lambda line: (line.publication_id.effective_date, line.id), reverse=True),
                 "today": fields.Date.context_today(request.env.user),
             }

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, time, timedelta
 
 from freezegun import freeze_time
@@ -266,6 +267,26 @@ class TestChannelPricing(DistributionHttpCommon):
         self.assertIn("Dealers", page)
         self.assertIn("850.00", page)
         self.assertNotIn("690.00", page)
+
+    def test_portal_current_prices(self):
+        """My Prices lists the member's own pricelist price of each product it may order, with search."""
+        self.authenticate("portal_dl_hz", "portal_dl_hz")
+        page = self.url_open("/my/prices").text
+        self.assertNotIn("No price change has been published", page.split("Price Changes")[0])
+        rows = re.findall(r'o_dist_price_row">(.*?)</li>', page, re.S)
+        by_name = {re.search(r'text-break">([^<]*)<', row).group(1): row for row in rows}
+        self.assertIn("800.00", by_name["product_a"], "the dealers' pricelist price, not the list price")
+        self.assertIn(f"{self.product_b.lst_price:,.2f}", by_name["product_b"], "no rule: the list price")
+        # another member's pricelist (RD Zhejiang, 700.00) is not shown, whatever is sent
+        self.assertNotIn("700.00", page)
+        page = self.url_open(f"/my/prices?search=product_b&pricelist_id={self.pl_rd_zj.id}").text
+        self.assertNotIn("700.00", page)
+        self.assertNotIn("product_a", page)
+        self.assertIn("product_b", page)
+        self.authenticate("portal_rd_zj", "portal_rd_zj")
+        page = self.url_open("/my/prices?search=PRODUCT_A").text
+        self.assertIn("700.00", page)
+        self.assertNotIn("800.00", page)
 
     def test_tier_default_pricelist_without_rule(self):
         store_prices = self.env["product.pricelist"].create({"name": "Stores"})
