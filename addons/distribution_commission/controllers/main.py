@@ -38,16 +38,27 @@ class ReferralLanding(http.Controller):
             user.partner_id.commercial_partner_id._attach_referrer(*referral_from_session())
         return request.render(
             "distribution_commission.referral_landing",
-            {"promoter": promoter, "logged_in": not user._is_public()},
+            {
+                "promoter": promoter,
+                "logged_in": not user._is_public(),
+                # the brand that runs the programme, not the visitor's (public user's) company
+                "res_company": promoter.company_id.sudo(),
+            },
         )
 
 
 class ReferralSignup(AuthSignupHome):
     def _signup_with_values(self, token, values, do_login):
-        result = super()._signup_with_values(token, values, do_login)
         promoter, clicked_at = referral_from_session()
+        if promoter and not token:
+            # a referred visitor becomes a customer of the promoter's company,
+            # not of the public user's (the main) company
+            values = dict(values, company_id=promoter.company_id.id, company_ids=[(6, 0, promoter.company_id.ids)])
+        result = super()._signup_with_values(token, values, do_login)
         if promoter and values.get("login"):
             user = request.env["res.users"].sudo().search([("login", "=", values["login"])], limit=1)
+            if not token and user.partner_id.company_id != promoter.company_id:
+                user.partner_id.company_id = promoter.company_id
             user.partner_id._attach_referrer(promoter, clicked_at)
         return result
 
