@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -60,3 +61,55 @@ class TestCommissionTour(CommissionCommon, DistributionHttpCommon):
         # another promoter's link does not take the customer over
         self.url_open(f"/r/{self.top.code}")
         self.assertEqual(customer.referrer_id, self.mid)
+
+    def test_referred_signup_lands_in_the_promoters_company(self):
+        """The visitor of a promoter's link signs up as a customer of the promoter's
+        company (the brand), and the pages he sees name that company, not the
+        public user's (main) company."""
+        self.env["ir.config_parameter"].sudo().set_param("auth_signup.invitation_scope", "b2c")
+        brand = self.env["res.company"].create({"name": "Brand Tea Co. (test)"})
+        main = self.env.ref("base.public_user").sudo().company_id
+        self.assertNotEqual(main, brand)
+        partner = self.env["res.partner"].create({"name": "Brand promoter", "email": "bp@example.com"})
+        promoter = self.env["distribution.promoter"].create({"partner_id": partner.id, "company_id": brand.id})
+        self.assertTrue(promoter.code)
+        landing = self.url_open(f"/r/{promoter.code}")
+        self.assertEqual(landing.status_code, 200)
+        self.assertIn("Brand Tea Co. (test)", landing.text)
+        self.assertNotIn(main.name, landing.text)
+        csrf = self._csrf("/web/signup")
+        response = self.url_open(
+            "/web/signup",
+            data={"login": "referred@example.com", "name": "Referred Rui", "password": "referred-Pass-1",
+                  "confirm_password": "referred-Pass-1", "csrf_token": csrf},
+        )
+        self.assertEqual(response.status_code, 200)
+        user = self.env["res.users"].sudo().search([("login", "=", "referred@example.com")])
+        self.assertTrue(user, "signed up")
+        self.assertEqual(user.company_id, brand)
+        self.assertEqual(user.company_ids, brand)
+        self.assertEqual(user.partner_id.company_id, brand)
+        self.assertEqual(user.partner_id.referrer_id, promoter)
+
+    def test_rejected_withdrawal_shows_no_amount_paid(self):
+        """My Earnings: a rejected request paid nothing, a paid one shows its net amount."""
+        self.env["distribution.commission"].sudo().create(
+            {"promoter_id": self.mid.id, "company_id": self.env.company.id, "level": "1", "amount": 200.0,
+             "state": "available", "release_date": fields.Date.today()}
+        )
+        Withdrawal = self.env["distribution.commission.withdrawal"]
+        rejected = Withdrawal._request(self.mid, 50.0)
+        rejected.action_reject()
+        paid = Withdrawal._request(self.mid, 100.0)
+        self.channel_manager.sudo().group_ids = [Command.link(self.env.ref("account.group_account_invoice").id)]
+        paid.with_user(self.channel_manager).action_approve()
+        self.assertEqual((rejected.state, paid.state, paid.net_amount), ("rejected", "paid", 90.0))
+        self.authenticate("promoter_mid", "promoter_mid")
+        page = self.url_open("/my/earnings").text
+        rows = {name: row for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)
+                for name in (rejected.name, paid.name) if f">{name}<" in row}
+        net = {name: re.search(r'o_withdrawal_net">(.*?)</td>', row, re.S).group(1) for name, row in rows.items()}
+        self.assertIn("90.00", net[paid.name])
+        self.assertNotIn("45.00", net[rejected.name])
+        self.assertNotIn("50.00", net[rejected.name])
+        self.assertIn("-", net[rejected.name])

@@ -927,8 +927,8 @@ class ApprovalDelegation(models.Model):
         index=True,
     )
     delegate_id = fields.Many2one("res.users", required=True, domain=[("share", "=", False)], tracking=True)
-    date_from = fields.Datetime(string="From", required=True, default=fields.Datetime.now, tracking=True)
-    date_to = fields.Datetime(string="To", required=True, tracking=True)
+    date_from = fields.Datetime(string="Absent From", required=True, default=fields.Datetime.now, tracking=True)
+    date_to = fields.Datetime(string="Absent Until", required=True, tracking=True)
     note = fields.Char()
     active = fields.Boolean(default=True, tracking=True)
     in_effect = fields.Boolean(compute="_compute_in_effect")
