@@ -23,6 +23,8 @@ import logging
 import os
 import sys
 
+import polib
+
 from odoo import api, models
 from odoo.modules import Manifest
 from odoo.tools.translate import CodeTranslations, TranslationImporter, code_translations, get_base_langs
@@ -87,6 +89,41 @@ class IrModuleModule(models.Model):
         return providers
 
     @api.model
+    def _mixin_selection_rows(self, target, po_path):
+        """Translation rows for the selection values of a field that ``target``
+        defines in a mixin, on every model that inherits it.
+
+        The options of such a field (``tier.validation``'s ``validation_status``:
+        Without validation, Rejected, ...) are records with ``target``'s xmlids
+        *per model* (``base_tier_validation.selection__<model>__validation_status__no``);
+        the target's .po only names the models it knows. A translation given
+        for one model applies to the same field and value on the others."""
+        wanted = {}  # (field, value): (src, translation)
+        for entry in polib.pofile(po_path):
+            if not entry.msgstr or entry.obsolete:
+                continue
+            for occurrence, _line in entry.occurrences:
+                prefix, _sep, imd_name = occurrence.partition(f"ir.model.fields.selection,name:{target}.")
+                parts = imd_name.split("__")
+                if prefix == "model:" and len(parts) == 4 and parts[0] == "selection":
+                    wanted[parts[2], parts[3]] = (entry.msgid, entry.msgstr)
+        if not wanted:
+            return []
+        self.env.cr.execute(
+            "SELECT name FROM ir_model_data WHERE module = %s AND model = 'ir.model.fields.selection'", [target]
+        )
+        rows = []
+        for (imd_name,) in self.env.cr.fetchall():
+            parts = imd_name.split("__")
+            if len(parts) == 4 and (parts[2], parts[3]) in wanted:
+                src, value = wanted[parts[2], parts[3]]
+                rows.append({
+                    "type": "model", "imd_model": "ir.model.fields.selection", "name": "ir.model.fields.selection,name",
+                    "imd_name": imd_name, "module": target, "src": src, "value": value, "comments": "",
+                })
+        return rows
+
+    @api.model
     def _load_module_terms(self, modules, langs, overwrite=False):
         super()._load_module_terms(modules, langs, overwrite=overwrite)
         providers = self._translation_override_providers()
@@ -111,6 +148,7 @@ class IrModuleModule(models.Model):
                         _logger.info("module %s: loading %s translations for %s from %s", target, lang, provider, po_path)
                         with open(po_path, "rb") as fileobj:
                             importer.load(fileobj, "po", lang)
+                        importer._load(self._mixin_selection_rows(target, po_path), lang)
                         loaded = True
                 code_translations.python_translations.clear()
                 code_translations.web_translations.clear()

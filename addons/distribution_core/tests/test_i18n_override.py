@@ -84,6 +84,10 @@ class TestTranslationOverrides(DistributionCommon):
         status = dict(order.fields_get(["validation_status"], ["selection"])["validation_status"]["selection"])
         self.assertEqual(status["no"], "无需审批")
         self.assertEqual(status["rejected"], "已驳回")
+        # the same options on our own documents (OCA's file names only the models it knows)
+        status = dict(self.env["distribution.channel.order"].with_context(lang="zh_CN").fields_get(
+            ["validation_status"], ["selection"])["validation_status"]["selection"])
+        self.assertEqual((status["no"], status["rejected"]), ("无需审批", "已驳回"))
 
     def test_updating_our_addon_overrides_the_oca_translation(self):
         """The OCA zh_CN.po leaves 'Reject' untranslated; updating distribution_core fixes it."""
