@@ -182,6 +182,7 @@ class DistributionInvitation(models.Model):
 
     def action_cancel(self):
         self.active = False
+        return True
 
     @api.model
     def _get_by_token(self, token):

@@ -366,6 +366,7 @@ class DistributionMember(models.Model):
                                member=member.display_name)
                 )
         self.write({"state": "active", "date_activated": fields.Date.context_today(self), "state_reason": False})
+        return True
 
     def _action_suspend(self, reason):
         for member in self:

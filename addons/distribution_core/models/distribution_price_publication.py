@@ -100,6 +100,7 @@ class DistributionPricePublication(models.Model):
                 raise UserError(self.env._("Add at least one price to %(name)s.", name=publication.name))
         self.write({"state": "to_review", "submitted_by_id": self.env.user.id})
         self._dms_request_or_pass()
+        return True
 
     def action_approve(self):
         """Approve; when approval rules apply, this is the current reviewer's approval."""
@@ -108,6 +109,7 @@ class DistributionPricePublication(models.Model):
         if ready:
             ready._check_manager()
             ready.write({"state": "approved", "reviewed_by_id": self.env.user.id})
+        return True
 
     def _dms_on_validated(self):
         self.sudo().write({"state": "approved", "reviewed_by_id": self.env.user.id})
@@ -116,10 +118,12 @@ class DistributionPricePublication(models.Model):
         self._check_state(("to_review", "approved", "cancel"), self.env._("reset to draft"))
         self.review_ids.with_context(dms_tier_engine=ENGINE).unlink()
         self.write({"state": "draft", "reviewed_by_id": False})
+        return True
 
     def action_cancel(self):
         self._check_state(("draft", "to_review", "approved"), self.env._("cancelled"))
         self.write({"state": "cancel"})
+        return True
 
     def _check_manager(self):
         if not self.env.user.has_group("distribution_core.group_channel_manager"):
@@ -143,6 +147,7 @@ class DistributionPricePublication(models.Model):
                 {"state": "published", "published_by_id": self.env.user.id, "published_date": fields.Datetime.now()}
             )
             publication._announce()
+        return True
 
     def _effective_datetime(self):
         """Midnight of the effective date in the user's timezone, as a UTC naive datetime."""

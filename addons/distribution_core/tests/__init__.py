@@ -13,3 +13,4 @@ from . import test_hostile_input
 from . import test_portal_scopes
 from . import test_channel_scopes
 from . import test_i18n_override
+from . import test_rpc_returns

@@ -337,6 +337,7 @@ class DistributionRebateAgreement(models.Model):
         if ready:
             ready._check_manager()
             ready.write({"state": "approved"})
+        return True
 
     def _dms_on_validated(self):
         self.sudo().write({"state": "approved"})
@@ -350,18 +351,22 @@ class DistributionRebateAgreement(models.Model):
             if agreement.state != "approved":
                 raise UserError(self.env._("Only an approved agreement can start."))
         self.write({"state": "running"})
+        return True
 
     def action_close(self):
         self.filtered(lambda a: a.state in ("approved", "running")).write({"state": "closed"})
+        return True
 
     def action_cancel(self):
         if self.computation_ids.filtered("amount_settled"):
             raise UserError(self.env._("An agreement with settlements cannot be cancelled; close it instead."))
         self.write({"state": "cancelled"})
+        return True
 
     def action_draft(self):
         self.filtered(lambda a: a.state == "cancelled").write({"state": "draft"})
         self.review_ids.with_context(dms_tier_engine=ENGINE).unlink()
+        return True
 
     def action_compute(self):
         """Compute every period of the agreements up to today."""

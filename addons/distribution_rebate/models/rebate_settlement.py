@@ -129,6 +129,7 @@ class DistributionRebateSettlement(models.Model):
             if not self.env.user.has_group("distribution_core.group_channel_manager"):
                 raise UserError(self.env._("Only a Channel Manager can approve rebate settlements."))
             ready._post()
+        return True
 
     def _dms_on_validated(self):
         self.sudo()._post()

@@ -96,11 +96,13 @@ class DistributionStockReport(models.Model):
                     self.env._("Stock report %(name)s has no lines: add the counted products.", name=report.name)
                 )
         self.write({"state": "done", "submitted_by_id": self.env.uid})
+        return True
 
     def action_draft(self):
         if not self.env.user.has_group("distribution_core.group_channel_manager"):
             raise AccessError(self.env._("Only a channel manager can reopen a submitted stock report."))
         self.write({"state": "draft"})
+        return True
 
     # ------------------------------------------------------------------
     # Import (portal form, XLSX upload)
