@@ -2,6 +2,7 @@ import io
 from datetime import date, timedelta
 
 import xlsxwriter
+from lxml import html
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
@@ -337,3 +338,28 @@ class TestChannelStock(MovementExampleMixin, DistributionHttpCommon):
         response = self.url_open(f"/my/stock/reports/{report.id}")
         self.assertNotIn(report.name, response.text)
         self.assertNotIn("STK-TEST-A", self.url_open("/my/stock?member_id=all").text)
+
+    def test_portal_stock_phone_list_in_chinese(self):
+        """On a phone each stock row is a list item with the quantity beside the product, in Chinese."""
+        self._report(self.members["dl_hz"], date.today(), [(self.prod_a, 8), (self.prod_b, 1234.5)])
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["distribution_stock"], ["zh_CN"], overwrite=True)
+        self.users["dl_hz"].lang = "zh_CN"
+        self.authenticate("portal_dl_hz", "portal_dl_hz")
+        page = html.fromstring(self.url_open("/my/stock").text)
+        rows = page.xpath('//li[contains(@class, "o_dist_stock_row")]')
+        self.assertEqual(
+            {
+                row.xpath('.//*[contains(@class, "o_dist_stock_product")]')[0].text_content().strip():
+                row.xpath('.//*[contains(@class, "o_dist_stock_qty")]')[0].text_content().strip()
+                for row in rows
+            },
+            {self.prod_a.display_name: "8", self.prod_b.display_name: "1234.5"},
+        )
+        # no table to scroll sideways: the figure is in the row itself
+        self.assertFalse(page.xpath('//div[contains(@class, "o_dist_my_stock")]//table[.//td[contains(@class, "o_dist_stock_qty")]]'))
+        text = page.text_content()
+        self.assertIn("现有库存", text)
+        self.assertIn("上报我的库存", text)
+        self.assertNotIn("On Hand", text)
+        self.assertNotIn("Report my Stock", text)
