@@ -221,9 +221,52 @@ class DashboardPortal(CustomerPortal):
                 "Confirmation rate: %(rate)s %% (%(confirmed)s of %(sent)s statements confirmed)",
                 rate=f"{rate or 0.0:.1f}", confirmed=confirmed or 0, sent=sent or 0,
             ),
+            "rate": (rate or 0.0) if sent else None,
             "member": member,
             "note": env._("The statements sent to %(member)s, of the periods ending in the selected months.",
                           member=member.display_name),
+        }
+
+    # ------------------------------------------------------------------
+    # Key figures and chart: read from the tables already computed, no further query
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _dashboard_kpis(tables):
+        """The figures a member reads first: the period's movement amounts, slow movers, rebates, statements."""
+        by_key = {table["key"]: table for table in tables}
+        kpis = {}
+        months = by_key.get("movement_month")
+        if months:
+            for index, kind in enumerate(KINDS):
+                kpis[kind] = sum(row[2 + 2 * index] or 0.0 for row in months["rows"])
+        if "slow" in by_key:
+            kpis["slow"] = len(by_key["slow"]["rows"])
+        if "rebates" in by_key:
+            kpis["to_settle"] = sum(row[5] or 0.0 for row in by_key["rebates"]["rows"])
+        if "statements" in by_key:
+            kpis["statement_rate"] = by_key["statements"].get("rate")
+        return kpis
+
+    @staticmethod
+    def _dashboard_chart(tables, height=100):
+        """Bars of the monthly amounts (sell-in, sell-through, sell-out), scaled to `height`, for an inline SVG."""
+        months = next((table for table in tables if table["key"] == "movement_month"), None)
+        if not months or not months["rows"]:
+            return None
+        top = max(max(row[2], row[4], row[6]) for row in months["rows"]) or 0.0
+        if top <= 0:
+            return None
+        return {
+            "height": height,
+            "months": [
+                {
+                    "label": row[0].strftime("%m"),
+                    "title": row[0].strftime("%Y-%m"),
+                    "bars": [(kind, row[2 + 2 * index], round(height * (row[2 + 2 * index] or 0.0) / top, 1))
+                             for index, kind in enumerate(KINDS)],
+                }
+                for row in months["rows"]
+            ],
         }
 
     # ------------------------------------------------------------------
@@ -236,6 +279,7 @@ class DashboardPortal(CustomerPortal):
             return request.render("distribution_core.portal_no_channel", self._prepare_portal_layout_values())
         filters = self._dashboard_filters(member, kwargs)
         tables = [self._dashboard_table(key, member, filters) for key in self._dashboard_table_keys()]
+        kpis = self._dashboard_kpis(tables)
         env = request.env
         values = self._prepare_portal_layout_values()
         values.update(
@@ -255,6 +299,8 @@ class DashboardPortal(CustomerPortal):
                 "subtree": request.env["distribution.member"].search([("id", "child_of", member.id)],
                                                                       order="parent_path"),
                 "tables": tables,
+                "kpis": kpis,
+                "chart": self._dashboard_chart(tables),
                 "html_rows": HTML_ROWS,
                 "currency": request.env.company.currency_id,
                 "query": {"months": filters["months"], "member_id": filters["scope"].id},

@@ -163,3 +163,40 @@ class TestPortalDashboard(DashboardCommon, HttpCase):
         # the portal home shows the entry to members
         self.authenticate("portal_rd_zj", "portal_rd_zj")
         self.assertIn('href="/my/dashboard"', self._page("/my"))
+
+    def test_portal_dashboard_key_figures_first_in_chinese(self):
+        """A phone shows the key figures and the monthly bars first, the tables folded behind 'show the table',
+        all in Chinese: Zhejiang's 500 of sell-in this month, its dealer's slow mover, no statement in the window."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["distribution_dashboard"], ["zh_CN"], overwrite=True)
+        self.users["rd_zj"].lang = "zh_CN"
+        self.authenticate("portal_rd_zj", "portal_rd_zj")
+        page = self._page()
+        tree = html.fromstring(page)
+        kpis = {
+            card.get("data-kpi"): card.xpath('.//*[contains(@class, "o_dms_dashboard_kpi_value")]')[0].text_content().strip()
+            for card in tree.xpath('//*[@data-kpi]')
+        }
+        self.assertEqual(
+            {key: self._number(value) for key, value in kpis.items()},
+            {"sell_in": 500.0, "sell_through": 0.0, "sell_out": 0.0, "slow": 1.0, "to_settle": 0.0,
+             "statement_rate": None},
+        )
+        self.assertEqual(kpis["statement_rate"], "–")
+        # the figures come before the first table
+        self.assertLess(page.index("o_dms_dashboard_kpis"), page.index("o_dms_dashboard_table"))
+        # one bar per month and kind, this month's sell-in the tallest
+        bars = tree.xpath('//svg//rect[@data-kind="sell_in"]')
+        self.assertEqual(len(bars), 12)
+        self.assertEqual([float(bar.get("height")) for bar in bars][-1], 100.0)
+        self.assertEqual({float(bar.get("height")) for bar in bars[:-1]}, {0.0})
+        # every table with rows is folded, the rows still in the page (and in the XLSX)
+        for key in ("movement_month", "movement_product", "stock", "slow"):
+            section = tree.xpath(f'//section[@data-table="{key}"]')[0]
+            self.assertTrue(section.xpath('.//details[not(@open)]//tbody/tr'), key)
+        text = tree.text_content()
+        for chinese in ("进货", "滞销品", "待结算返利", "对账单确认率", "每月金额", "查看明细表"):
+            self.assertIn(chinese, text)
+        for english in ("Show the table", "Amounts by Month", "Statements confirmed", "Rebates to settle"):
+            self.assertNotIn(english, page)
+        self.assertIn('aria-label="每月进货、分销出货与终端销售金额"', page)
