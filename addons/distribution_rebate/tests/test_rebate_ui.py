@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from lxml import html
+
 from odoo import Command, fields
 from odoo.tests import tagged
 
@@ -84,3 +86,33 @@ class TestStatementTour(RebateCommon, DistributionHttpCommon):
         )
         self.assertEqual(response.status_code, 404)
         self.assertFalse(theirs.dispute_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestRebatePortalPage(RebateCommon, DistributionHttpCommon):
+    def test_my_rebates_cards_earned_first_in_chinese(self):
+        """On a phone each period is a card with what it earned first, each settlement a list item with its
+        amount, in Chinese: Q1 2025 earned 3 % of 10,000."""
+        agreement = self._agreement(rate=3.0)
+        self._invoice("dl_hz", "2025-01-15", [(self.product_a, 10, 1000.0)])
+        self._compute(agreement)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["distribution_rebate"], ["zh_CN"], overwrite=True)
+        self.users["dl_hz"].lang = "zh_CN"
+        self.authenticate("portal_dl_hz", "portal_dl_hz")
+        page = self.url_open("/my/rebates").text
+        tree = html.fromstring(page)
+        cards = tree.xpath('//*[contains(@class, "o_rebate_computation")]')
+        self.assertEqual(len(cards), len(agreement.computation_ids))
+        earned = {
+            card.xpath("./div/div/div")[0].text_content().strip():
+            card.xpath('.//*[contains(@class, "o_rebate_earned")]')[0].text_content().strip()
+            for card in cards
+        }
+        self.assertTrue(any("300.00" in amount for amount in earned.values()), earned)
+        self.assertFalse(tree.xpath('//div[contains(@class, "o_portal_rebates")]//table'))
+        text = tree.text_content()
+        for chinese in ("应得返利", "返利基数", "返利比例", "已结算"):
+            self.assertIn(chinese, text)
+        for english in (">Earned<", ">Basis<", ">Settled<"):
+            self.assertNotIn(english, page)
