@@ -66,19 +66,11 @@ class StatementPortal(RebatePortal):
         statement = self._own_statement(statement_id)
         line_ids = [int(value) for value in request.httprequest.form.getlist("line_ids") if value.isdigit()]
         lines = request.env["distribution.statement.line"].browse(line_ids).exists()
-        attachments = request.env["ir.attachment"]
         upload = request.httprequest.files.get("attachment")
-        if upload and upload.filename:
-            attachments = request.env["ir.attachment"].sudo().create(
-                {
-                    "name": upload.filename,
-                    "raw": upload.read(),
-                    "res_model": "distribution.statement",
-                    "res_id": statement.id,
-                }
-            )
+        # the file is stored with the dispute only once the dispute is accepted
+        files = [(upload.filename, upload.read())] if upload and upload.filename else []
         try:
-            statement._dispute(lines, comment, attachments)
+            statement._dispute(lines, comment, files)
         except UserError as e:
             return request.redirect(f"/my/statements/{statement.id}?error={e.args[0]}")
         return request.redirect(f"/my/statements/{statement.id}?message=disputed")

@@ -74,6 +74,33 @@ class DistributionStatement(models.Model):
             return True
         self = self.with_company(hq).with_context(tracking_disable=True, mail_notrack=True)
         date_to = fields.Date.context_today(self).replace(day=1) - timedelta(days=1)
+        if not hq.statement_user_id:
+            # the accountant who answers the members' disputes (a person, not OdooBot)
+            accountant = self.env["res.users"].create(
+                {
+                    "name": "王芳",
+                    "login": "accountant",
+                    "password": "accountant",
+                    "function": "往来会计",
+                    "email": "wangfang@huaxia.example.com",
+                    "company_id": hq.id,
+                    "company_ids": [Command.set(hq.ids)],
+                    "tz": "Asia/Shanghai",
+                    "notification_type": "inbox",
+                    "group_ids": [
+                        Command.set(
+                            [
+                                self.env.ref("account.group_account_invoice").id,
+                                self.env.ref("distribution_core.group_channel_user").id,
+                            ]
+                        )
+                    ],
+                }
+            )
+            self.env["ir.model.data"]._update_xmlids(
+                [{"xml_id": "distribution_rebate.demo_user_accountant", "record": accountant, "noupdate": True}]
+            )
+            hq.statement_user_id = accountant
         run = self.env["distribution.statement.run"].create(
             {"company_id": hq.id, "date_from": date_to.replace(day=1), "date_to": date_to}
         )

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round
 
 from odoo.addons.distribution_core.tools.safe_io import xlsx_workbook
@@ -36,6 +36,7 @@ DOCUMENT_TYPES = [
     ("invoice", "Invoice"),
     ("credit_note", "Credit Note"),
     ("payment", "Payment"),
+    ("exchange", "Exchange Difference"),
     ("other", "Other Entry"),
 ]
 # aging buckets: (field, upper bound of days overdue at the period end, inclusive; None: no bound)
@@ -44,8 +45,14 @@ AGING = [("aging_current", 0), ("aging_30", 30), ("aging_60", 60), ("aging_90", 
 FIGURES = {
     "member_id", "partner_id", "company_id", "currency_id", "date_from", "date_to", "opening_balance",
     "total_debit", "total_credit", "closing_balance", "opening_balance_company", "closing_balance_company",
-    "fingerprint", "line_ids", "number", "version", "previous_id",
+    "fingerprint", "line_ids", "number", "version", "previous_id", "change_summary", "xlsx_attachment_id",
 } | {name for name, _days in AGING}
+# what an attachment of a sent statement (its XLSX copy, the PDF sent) may no longer change: its content,
+# its name and what it is attached to
+ATTACHMENT_FIELDS = {
+    "raw", "datas", "db_datas", "store_fname", "checksum", "file_size", "mimetype", "url", "type", "name",
+    "res_model", "res_id", "res_field", "company_id",
+}
 # the state machine: the methods below pass it to write()
 STATE_KEY = object()
 
@@ -87,8 +94,10 @@ class DistributionStatementRun(models.Model):
     territory_id = fields.Many2one("distribution.territory", string="Sales Territory")
     member_ids = fields.Many2many("distribution.member", string="Members")
     user_id = fields.Many2one(
-        "res.users", string="Responsible Accountant", default=lambda self: self.env.user,
-        help="Disputes of these statements are assigned to this user.",
+        "res.users", string="Responsible Accountant", default=lambda self: self._default_user_id(),
+        domain=lambda self: self.env["res.company"]._statement_accountant_domain(),
+        help="Disputes of these statements are assigned to this user (default: the Statement Accountant of the "
+        "Accounting settings).",
     )
     state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft", required=True, tracking=True)
     statement_ids = fields.One2many("distribution.statement", "run_id", string="Statements")
@@ -96,6 +105,22 @@ class DistributionStatementRun(models.Model):
     last_run_summary = fields.Char(readonly=True)
 
     _dates = models.Constraint("CHECK(date_to >= date_from)", "The period must end after it starts.")
+
+    @api.model
+    def _default_user_id(self):
+        company = self.env.company
+        if company.statement_user_id:
+            return company.statement_user_id
+        users = self.env["res.users"]
+        return self.env.user if company._is_statement_accountant(self.env.user) else users
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        for run in self:
+            if run.user_id and not self.env["res.company"]._is_statement_accountant(run.user_id):
+                raise ValidationError(
+                    self.env._("%s is not an accountant: choose a user with invoicing rights.", run.user_id.name)
+                )
 
     @api.onchange("date_to")
     def _onchange_date_to(self):
@@ -112,8 +137,16 @@ class DistributionStatementRun(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if "user_id" not in vals:
+                # the accountant of the run's company (the default only knows the user's current company)
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["user_id"] = company.statement_user_id.id or self._default_user_id().id
             if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("distribution.statement.run") or "/"
+                # the run is named after its period's year, like its statements
+                period_end = vals.get("date_to") or self._fields["date_to"].default(self)
+                vals["name"] = self.env["ir.sequence"].with_context(
+                    ir_sequence_date=fields.Date.to_string(fields.Date.to_date(period_end))
+                ).next_by_code("distribution.statement.run") or "/"
         return super().create(vals_list)
 
     def _members(self):
@@ -132,6 +165,15 @@ class DistributionStatementRun(models.Model):
             members = run._members()
             if not members:
                 raise UserError(self.env._("No member matches this run."))
+            if not run.user_id:
+                run.user_id = run.company_id.statement_user_id
+            if not run.user_id:
+                raise UserError(
+                    self.env._(
+                        "Choose the responsible accountant of the run, or set the Statement Accountant in the "
+                        "Accounting settings: the members' disputes go to this person."
+                    )
+                )
             result = self.env["distribution.statement"]._generate(
                 members, run.date_from, run.date_to, run.company_id, run=run
             )
@@ -205,7 +247,10 @@ class DistributionStatement(models.Model):
     sent_date = fields.Datetime(readonly=True, copy=False)
     confirmed_date = fields.Datetime(readonly=True, copy=False)
     confirmed_by_id = fields.Many2one("res.users", string="Confirmed by", readonly=True, copy=False)
-    responsible_id = fields.Many2one("res.users", string="Responsible Accountant", tracking=True)
+    responsible_id = fields.Many2one(
+        "res.users", string="Responsible Accountant", tracking=True,
+        domain=lambda self: self.env["res.company"]._statement_accountant_domain(),
+    )
     reminder_count = fields.Integer(readonly=True, copy=False)
     last_reminder_date = fields.Datetime(readonly=True, copy=False)
     dispute_ids = fields.One2many("distribution.statement.dispute", "statement_id", string="Disputes")
@@ -234,6 +279,15 @@ class DistributionStatement(models.Model):
             statement.name = (
                 statement.number if statement.version <= 1 else f"{statement.number} v{statement.version}"
             )
+
+    @api.constrains("responsible_id")
+    def _check_responsible_id(self):
+        for statement in self:
+            if statement.responsible_id and not self.env["res.company"]._is_statement_accountant(statement.responsible_id):
+                raise ValidationError(
+                    self.env._("%s is not an accountant: choose a user with invoicing rights.",
+                               statement.responsible_id.name)
+                )
 
     def _compute_next_id(self):
         following = {s.previous_id: s for s in self.search([("previous_id", "in", self.ids)])}
@@ -272,39 +326,61 @@ class DistributionStatement(models.Model):
         return result
 
     def _compute_ledger_now(self):
-        """The ledger as it stands now, for all the statements at once (one grouped read per period end)."""
+        """The ledger as it stands now, for all the statements at once (one grouped query per period end),
+        with the items on the statements they belong to (see _collect)."""
         self.ledger_balance_now = self.ledger_balance_today = self.ledger_difference = 0.0
         by_end = defaultdict(lambda: self.browse())
         for statement in self.filtered("id"):
             by_end[statement.company_id, statement.date_to] |= statement
         today = fields.Date.context_today(self)
-        Line = self.env["account.move.line"].sudo()
+        Statement = self.sudo()
         for (company, date_to), statements in by_end.items():
-            base = [
-                ("company_id", "=", company.id),
-                ("partner_id", "in", statements.partner_id.ids),
-                ("parent_state", "=", "posted"),
-                ("account_id.account_type", "=", "asset_receivable"),
-            ]
-            totals = {}
-            for name, until in (("end", date_to), ("today", max(today, date_to))):
-                for partner, currency, balance, amount_currency in Line._read_group(
-                    base + [("date", "<=", until)], ["partner_id", "currency_id"], ["balance:sum", "amount_currency:sum"]
-                ):
-                    totals[name, partner.id, currency.id] = balance if currency == company.currency_id else amount_currency
+            Statement.env["account.move.line"].flush_model()
+            partners = statements.partner_id
+            mixed = Statement._mixed_line_ids(partners, company)
+            currency = company.currency_id.id
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT aml.partner_id, CASE WHEN aml.id = ANY(%(mixed)s) THEN %(currency)s ELSE aml.currency_id END,
+                           SUM(amount) FILTER (WHERE aml.date <= %(date_to)s), SUM(amount)
+                      FROM (SELECT aml.*, CASE WHEN aml.id = ANY(%(mixed)s) OR aml.currency_id = %(currency)s
+                                               THEN aml.balance ELSE aml.amount_currency END AS amount
+                            %(receivable)s AND aml.date <= %(until)s) aml
+                  GROUP BY 1, 2
+                    """,
+                    mixed=mixed, currency=currency, date_to=date_to, until=max(today, date_to),
+                    receivable=Statement._receivable_sql(partners, company),
+                )
+            )
+            totals = {(partner_id, currency_id): (end or 0.0, now or 0.0)
+                      for partner_id, currency_id, end, now in self.env.cr.fetchall()}
             for statement in statements:
-                key = (statement.partner_id.id, statement.currency_id.id)
-                statement.ledger_balance_now = totals.get(("end", *key), 0.0)
-                statement.ledger_balance_today = totals.get(("today", *key), 0.0)
-                statement.ledger_difference = statement.ledger_balance_today - statement.closing_balance
+                end, now = totals.get((statement.partner_id.id, statement.currency_id.id), (0.0, 0.0))
+                statement.ledger_balance_now = end
+                statement.ledger_balance_today = now
+                statement.ledger_difference = now - statement.closing_balance
 
     # ------------------------------------------------------------------
     # Immutability
     # ------------------------------------------------------------------
-    def write(self, vals):
-        if "state" in vals and self.env.context.get("dms_statement_state") is not STATE_KEY:
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a statement is born a draft: only its actions send it (no "sent" statement made up through RPC)
+        if any(vals.get("state", "draft") != "draft" for vals in vals_list):
             raise AccessError(self.env._("The state of a statement changes only through its actions."))
-        if FIGURES & set(vals) and any(s.state != "draft" for s in self):
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """A sent statement is immutable, for every user including the administrator and sudo():
+        its figures, entries, change summary and XLSX copy; only a new version corrects it."""
+        internal = self.env.context.get("dms_statement_state") is STATE_KEY
+        if "state" in vals and not internal:
+            raise AccessError(self.env._("The state of a statement changes only through its actions."))
+        frozen = FIGURES & set(vals)
+        if frozen == {"xlsx_attachment_id"} and internal and not self.xlsx_attachment_id:
+            frozen = set()  # the first copy of a statement sent before copies were kept is attached once
+        if frozen and any(s.state != "draft" for s in self):
             raise UserError(
                 self.env._("A statement that was sent cannot be changed: issue a corrected version instead.")
             )
@@ -322,15 +398,8 @@ class DistributionStatement(models.Model):
     # Generation
     # ------------------------------------------------------------------
     @api.model
-    def _collect(self, partners, date_from, date_to, company):
-        """The figures of every (partner, currency) in three grouped queries (no query per member):
-        {(partner id, currency id): {"opening": .., "opening_company": .., "lines": [...], "aging": {..}}}."""
-        self.env["account.move.line"].flush_model()
-        self.env["account.move"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
-        cr = self.env.cr
-        company_currency = company.currency_id.id
-        receivable = SQL(
+    def _receivable_sql(self, partners, company):
+        return SQL(
             """
             FROM account_move_line aml
             JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
@@ -338,40 +407,97 @@ class DistributionStatement(models.Model):
             """,
             company.id, partners.ids,
         )
+
+    @api.model
+    def _mixed_line_ids(self, partners, company):
+        """The receivable items kept together with items of another currency by their reconciliation
+        (a USD payment of a CNY invoice, the CNY invoice, what else they are reconciled with, and so on):
+        an invoice and what pays it are on one statement, so these go to the company-currency statement
+        at their booked amounts. One recursive query over the reconciliations of the partners."""
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH RECURSIVE lines AS (
+                    SELECT aml.id, aml.currency_id %(receivable)s
+                ), edges AS (
+                    SELECT p.debit_move_id AS a, p.credit_move_id AS b, d.currency_id <> c.currency_id AS mixed
+                      FROM account_partial_reconcile p
+                      JOIN lines d ON d.id = p.debit_move_id
+                      JOIN lines c ON c.id = p.credit_move_id
+                ), mixed(id) AS (
+                    SELECT unnest(ARRAY[a, b]) FROM edges WHERE mixed
+                     UNION
+                    SELECT CASE WHEN e.a = m.id THEN e.b ELSE e.a END
+                      FROM edges e JOIN mixed m ON m.id = e.a OR m.id = e.b
+                )
+                SELECT id FROM mixed
+                """,
+                receivable=self._receivable_sql(partners, company),
+            )
+        )
+        return [line_id for (line_id,) in self.env.cr.fetchall()]
+
+    @api.model
+    def _collect(self, partners, date_from, date_to, company):
+        """The figures of every (partner, statement currency) in a few grouped queries (no query per member):
+        {(partner id, currency id): {"opening": .., "opening_company": .., "lines": [...], "aging": {..}}}.
+
+        An item is on the statement of its currency, in that currency; an item reconciled (directly or
+        through others) with items of another currency is on the company-currency statement with them, at
+        its booked amount (its own currency and amount shown beside). So each statement adds up (opening +
+        entries = closing = open amounts by age) and the statements of a member, in company currency, are
+        its receivable ledger."""
+        self.env["account.move.line"].flush_model()
+        self.env["account.move"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        cr = self.env.cr
+        company_currency = company.currency_id.id
+        receivable = self._receivable_sql(partners, company)
+        mixed = self._mixed_line_ids(partners, company)
+        # the statement an item is on, and its amount there
+        bucket = SQL("CASE WHEN aml.id = ANY(%s) THEN %s ELSE aml.currency_id END", mixed, company_currency)
+        amount = SQL(
+            "CASE WHEN aml.id = ANY(%s) OR aml.currency_id = %s THEN aml.balance ELSE aml.amount_currency END",
+            mixed, company_currency,
+        )
         data = defaultdict(lambda: {"opening": 0.0, "opening_company": 0.0, "lines": [], "aging": {}})
         cr.execute(
             SQL(
                 """
-                SELECT aml.partner_id, aml.currency_id, SUM(aml.balance), SUM(aml.amount_currency)
-                %s AND aml.date < %s
+                SELECT aml.partner_id, %(bucket)s, SUM(aml.balance), SUM(%(amount)s)
+                %(receivable)s AND aml.date < %(date_from)s
               GROUP BY 1, 2
                 """,
-                receivable, date_from,
+                bucket=bucket, amount=amount, receivable=receivable, date_from=date_from,
             )
         )
-        for partner_id, currency_id, balance, amount_currency in cr.fetchall():
+        for partner_id, currency_id, balance, opening in cr.fetchall():
             entry = data[partner_id, currency_id]
             entry["opening_company"] = balance
-            entry["opening"] = balance if currency_id == company_currency else amount_currency
+            entry["opening"] = opening
         cr.execute(
             SQL(
                 """
-                SELECT aml.partner_id, aml.currency_id, aml.id, aml.move_id, aml.date, aml.date_maturity,
+                SELECT aml.partner_id, %(bucket)s, aml.id, aml.move_id, aml.date, aml.date_maturity,
                        m.name, m.move_type, COALESCE(m.ref, ''), COALESCE(aml.name, ''), aml.payment_id IS NOT NULL,
-                       aml.balance, aml.amount_currency
+                       EXISTS(SELECT 1 FROM account_partial_reconcile p WHERE p.exchange_move_id = aml.move_id),
+                       %(amount)s, aml.balance, aml.currency_id, aml.amount_currency
                   FROM account_move_line aml
                   JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
                   JOIN account_move m ON m.id = aml.move_id
-                 WHERE aml.parent_state = 'posted' AND aml.company_id = %s AND aml.partner_id = ANY(%s)
-                   AND aml.date BETWEEN %s AND %s
-              ORDER BY aml.partner_id, aml.currency_id, aml.date, m.name, aml.id
+                 WHERE aml.parent_state = 'posted' AND aml.company_id = %(company)s AND aml.partner_id = ANY(%(partners)s)
+                   AND aml.date BETWEEN %(date_from)s AND %(date_to)s
+              ORDER BY 1, 2, aml.date, m.name, aml.id
                 """,
-                company.id, partners.ids, date_from, date_to,
+                bucket=bucket, amount=amount, company=company.id, partners=partners.ids, date_from=date_from,
+                date_to=date_to,
             )
         )
         for (partner_id, currency_id, line_id, move_id, date, maturity, move_name, move_type, ref, label,
-             is_payment, balance, amount_currency) in cr.fetchall():
-            if move_type in ("out_invoice", "in_refund"):
+             is_payment, is_exchange, line_amount, balance, own_currency_id, amount_currency) in cr.fetchall():
+            if is_exchange:
+                kind = "exchange"
+            elif move_type in ("out_invoice", "in_refund"):
                 kind = "invoice"
             elif move_type in ("out_refund", "in_invoice"):
                 kind = "credit_note"
@@ -379,6 +505,7 @@ class DistributionStatement(models.Model):
                 kind = "payment"
             else:
                 kind = "other"
+            foreign = own_currency_id != currency_id
             data[partner_id, currency_id]["lines"].append(
                 {
                     "move_line_id": line_id,
@@ -388,21 +515,22 @@ class DistributionStatement(models.Model):
                     "reference": move_name,
                     "name": " ".join(part for part in (ref, label) if part and part != move_name)[:200],
                     "document_type": kind,
-                    "amount": balance if currency_id == company_currency else amount_currency,
+                    "amount": line_amount,
                     "amount_company": balance,
+                    # an item of another currency on this statement shows its own amount beside
+                    "foreign_currency_id": own_currency_id if foreign else None,
+                    "amount_currency": amount_currency if foreign else 0.0,
                 }
             )
-        # open amounts at the period end, by age: each line less what was reconciled with it by then
+        # open amounts at the period end, by age: each item less what was reconciled with it by then, in
+        # the statement's currency (company currency for the items of the company-currency statement)
         cr.execute(
             SQL(
                 """
                 WITH lines AS (
-                    SELECT aml.id, aml.partner_id, aml.currency_id, COALESCE(aml.date_maturity, aml.date) AS due,
-                           aml.balance, aml.amount_currency
-                      FROM account_move_line aml
-                      JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
-                     WHERE aml.parent_state = 'posted' AND aml.company_id = %(company)s
-                       AND aml.partner_id = ANY(%(partners)s) AND aml.date <= %(date_to)s
+                    SELECT aml.id, aml.partner_id, %(bucket)s AS bucket, COALESCE(aml.date_maturity, aml.date) AS due,
+                           %(amount)s AS amount
+                      %(receivable)s AND aml.date <= %(date_to)s
                 ), reconciled AS (
                     SELECT p.debit_move_id AS line_id, p.amount AS amount, p.debit_amount_currency AS amount_currency
                       FROM account_partial_reconcile p JOIN lines l ON l.id = p.debit_move_id
@@ -412,29 +540,28 @@ class DistributionStatement(models.Model):
                       FROM account_partial_reconcile p JOIN lines l ON l.id = p.credit_move_id
                      WHERE p.max_date <= %(date_to)s
                 ), open AS (
-                    SELECT l.partner_id, l.currency_id, l.due,
-                           l.balance - COALESCE(SUM(r.amount), 0) AS residual,
-                           l.amount_currency - COALESCE(SUM(r.amount_currency), 0) AS residual_currency
+                    SELECT l.partner_id, l.bucket, l.due,
+                           l.amount - COALESCE(SUM(CASE WHEN l.bucket = %(company_currency)s THEN r.amount
+                                                        ELSE r.amount_currency END), 0) AS residual
                       FROM lines l LEFT JOIN reconciled r ON r.line_id = l.id
-                  GROUP BY l.id, l.partner_id, l.currency_id, l.due, l.balance, l.amount_currency
+                  GROUP BY l.id, l.partner_id, l.bucket, l.due, l.amount
                 )
-                SELECT partner_id, currency_id,
+                SELECT partner_id, bucket,
                        CASE WHEN due >= %(date_to)s THEN 0
                             WHEN due >= %(date_to)s - 30 THEN 1
                             WHEN due >= %(date_to)s - 60 THEN 2
                             WHEN due >= %(date_to)s - 90 THEN 3
                             ELSE 4 END,
-                       SUM(residual), SUM(residual_currency)
+                       SUM(residual)
                   FROM open
               GROUP BY 1, 2, 3
                 """,
-                company=company.id, partners=partners.ids, date_to=date_to,
+                bucket=bucket, amount=amount, receivable=receivable, date_to=date_to,
+                company_currency=company_currency,
             )
         )
-        for partner_id, currency_id, bucket, residual, residual_currency in cr.fetchall():
-            data[partner_id, currency_id]["aging"][AGING[bucket][0]] = (
-                residual if currency_id == company_currency else residual_currency
-            )
+        for partner_id, currency_id, age, residual in cr.fetchall():
+            data[partner_id, currency_id]["aging"][AGING[age][0]] = residual
         return data
 
     @api.model
@@ -496,6 +623,10 @@ class DistributionStatement(models.Model):
             )
         }
         currencies = {currency.id: currency for currency in self.env["res.currency"].browse({k[1] for k in data})}
+        # the responsible accountant: the run's, else the setting's, else the user generating if he is one
+        responsible = (run and run.user_id) or company.statement_user_id
+        if not responsible and company._is_statement_accountant(self.env.user):
+            responsible = self.env.user
         to_create, lines_by_key, rewrite, unchanged = [], {}, [], self.browse()
         for key in sorted(data):
             partner_id, currency_id = key
@@ -518,7 +649,7 @@ class DistributionStatement(models.Model):
                 date_from=date_from,
                 date_to=date_to,
                 run_id=run.id if run else False,
-                responsible_id=(run.user_id.id if run and run.user_id else self.env.user.id),
+                responsible_id=responsible.id,
             )
             if current:
                 vals.update(
@@ -528,7 +659,7 @@ class DistributionStatement(models.Model):
                     change_summary=self._change_summary(current, values, lines),
                 )
             to_create.append(vals)
-        numbers = self._next_numbers(sum(1 for vals in to_create if "number" not in vals))
+        numbers = self._next_numbers(sum(1 for vals in to_create if "number" not in vals), date_to)
         for vals in to_create:
             if "number" not in vals:
                 vals["number"] = next(numbers)
@@ -548,9 +679,11 @@ class DistributionStatement(models.Model):
         return {"new": statements - versions, "versions": versions, "unchanged": unchanged, "skipped": skipped}
 
     @api.model
-    def _next_numbers(self, count):
-        """`count` statement numbers from the sequence, in one query."""
+    def _next_numbers(self, count, period_end):
+        """`count` statement numbers from the sequence, in one query; the year in the number is the
+        period's (a December statement run in January is numbered in December's year)."""
         sequence = self.env["ir.sequence"].sudo().search([("code", "=", "distribution.statement")], limit=1)
+        sequence = sequence.with_context(ir_sequence_date=fields.Date.to_string(period_end))
         if not count:
             return iter(())
         if not sequence:
@@ -558,15 +691,16 @@ class DistributionStatement(models.Model):
         if sequence.implementation == "standard":
             self.env.cr.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [f"ir_sequence_{sequence.id:03d}", count])
             return iter(sequence.get_next_char(number) for (number,) in self.env.cr.fetchall())
-        return iter(sequence.next_by_id() for _i in range(count))
+        return iter(sequence.next_by_id(sequence_date=period_end) for _i in range(count))
 
     @api.model
     def _insert_lines(self, lines_by_statement):
         """All the lines of all the statements in one INSERT (arrays per column)."""
         columns = ["statement_id", "sequence", "move_line_id", "move_id", "date", "date_maturity", "reference",
-                   "name", "document_type", "debit", "credit", "cumulative", "amount_company"]
+                   "name", "document_type", "debit", "credit", "cumulative", "amount_company", "foreign_currency_id",
+                   "amount_currency"]
         types = ["int", "int", "int", "int", "date", "date", "varchar", "varchar", "varchar", "numeric", "numeric",
-                 "numeric", "numeric"]
+                 "numeric", "numeric", "int", "numeric"]
         rows = [
             [statement_id] + [line[name] for name in columns[1:]]
             for statement_id, lines in lines_by_statement.items()
@@ -629,9 +763,14 @@ class DistributionStatement(models.Model):
             lines = [
                 {"date": line.date, "reference": line.reference, "name": line.name,
                  "document_type": line.document_type, "date_maturity": line.date_maturity,
-                 "debit": line.debit, "credit": line.credit, "cumulative": line.cumulative}
+                 "debit": line.debit, "credit": line.credit, "cumulative": line.cumulative,
+                 "foreign_currency_id": line.foreign_currency_id.id, "amount_currency": line.amount_currency}
                 for line in self.line_ids
             ]
+        own_currencies = {
+            currency.id: currency
+            for currency in self.env["res.currency"].browse({line["foreign_currency_id"] for line in lines} - {None, False})
+        }
         types = dict(self.env["distribution.statement.line"]._fields["document_type"]._description_selection(self.env))
         output = io.BytesIO()
         book = xlsx_workbook(output)  # user text (names, references) stays text
@@ -652,7 +791,8 @@ class DistributionStatement(models.Model):
         sheet.write(4, 0, self.env._("Currency"))
         sheet.write(4, 2, self.currency_id.name)
         headers = [self.env._("Date"), self.env._("Document"), self.env._("Description"), self.env._("Type"),
-                   self.env._("Due Date"), self.env._("Debit"), self.env._("Credit"), self.env._("Balance")]
+                   self.env._("Due Date"), self.env._("Debit"), self.env._("Credit"), self.env._("Balance"),
+                   self.env._("Amount in Own Currency")]
         row = 6
         sheet.write_row(row, 0, headers, bold)
         row += 1
@@ -669,6 +809,9 @@ class DistributionStatement(models.Model):
             sheet.write_number(row, 5, line["debit"], money)
             sheet.write_number(row, 6, line["credit"], money)
             sheet.write_number(row, 7, line["cumulative"], money)
+            own = own_currencies.get(line["foreign_currency_id"])
+            if own:
+                sheet.write(row, 8, own.format(line["amount_currency"]))
         row += 1
         sheet.write(row, 2, self.env._("Closing balance"), bold)
         sheet.write_number(row, 5, self.total_debit, money_bold)
@@ -686,6 +829,7 @@ class DistributionStatement(models.Model):
         sheet.set_column(1, 1, 18)
         sheet.set_column(2, 2, 36)
         sheet.set_column(3, 7, 14)
+        sheet.set_column(8, 8, 18)
         book.close()
         return output.getvalue()
 
@@ -704,9 +848,9 @@ class DistributionStatement(models.Model):
                     "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 }
             )
-        attachments = self.env["ir.attachment"].sudo().create(vals_list)
+        attachments = self.env["ir.attachment"].sudo().with_context(dms_statement_state=STATE_KEY).create(vals_list)
         for statement, attachment in zip(self, attachments, strict=True):
-            statement.xlsx_attachment_id = attachment
+            statement.with_context(dms_statement_state=STATE_KEY).xlsx_attachment_id = attachment
 
     def _pdf_content(self):
         self.ensure_one()
@@ -744,7 +888,10 @@ class DistributionStatement(models.Model):
         for statement in self:
             if statement.state not in ("draft", "sent"):
                 raise UserError(self.env._("Statement %s was already answered.", statement.name))
-            statement.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            # the PDF of the email is attached to the statement, also when a sent one is sent again
+            statement.with_context(dms_statement_state=STATE_KEY).message_post_with_source(
+                template, subtype_xmlid="mail.mt_comment"
+            )
         self.filtered(lambda s: s.state == "draft")._set_state("sent", sent_date=fields.Datetime.now())
         return True
 
@@ -771,8 +918,10 @@ class DistributionStatement(models.Model):
             statement.activity_feedback(["distribution_rebate.mail_activity_statement_dispute"])
         return True
 
-    def _dispute(self, lines, comment, attachments=None):
-        """The member disputes lines of the statement (or the whole of it when no line is given)."""
+    def _dispute(self, lines, comment, files=None):
+        """The member disputes lines of the statement (or the whole of it when no line is given).
+        files: [(file name, content bytes)], attached to the dispute once it is accepted (a refused
+        dispute leaves no file behind)."""
         self.ensure_one()
         self.check_access("read")
         self._member_users_check()
@@ -791,10 +940,12 @@ class DistributionStatement(models.Model):
                 "disputed_by_id": self.env.user.id,
             }
         )
-        if attachments:
-            for attachment in attachments:
-                attachment.sudo().write({"res_model": dispute._name, "res_id": dispute.id})
-            dispute.attachment_ids = attachments.sudo()
+        attachments = self.env["ir.attachment"]
+        if files:
+            attachments = self.env["ir.attachment"].sudo().create(
+                [{"name": name, "raw": raw, "res_model": dispute._name, "res_id": dispute.id} for name, raw in files]
+            )
+            dispute.attachment_ids = attachments
         statement._set_state("disputed")
         statement.message_post(
             body=self.env._("Disputed by %(user)s: %(comment)s", user=self.env.user.name, comment=comment),
@@ -879,6 +1030,15 @@ class DistributionStatementLine(models.Model):
     credit = fields.Monetary()
     cumulative = fields.Monetary(string="Balance")
     amount_company = fields.Monetary(string="Amount (Company Currency)", currency_field="company_currency_id")
+    foreign_currency_id = fields.Many2one(
+        "res.currency", string="Own Currency",
+        help="The currency of an item on a statement of another currency (a USD payment of a CNY invoice): the "
+        "statement shows it at its booked amount, and its own amount here.",
+    )
+    amount_currency = fields.Monetary(
+        string="Amount in Own Currency", currency_field="foreign_currency_id",
+        help="The item's amount in its own currency, when it differs from the statement's.",
+    )
     dispute_ids = fields.Many2many(
         "distribution.statement.dispute", "distribution_statement_dispute_line_rel", "line_id", "dispute_id",
         string="Disputes",
@@ -898,8 +1058,20 @@ class DistributionStatementLine(models.Model):
         positive = (operator == "=") == value
         return [("dispute_ids", "!=" if positive else "=", False)]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        statements = self.env["distribution.statement"].browse(
+            {vals.get("statement_id") for vals in vals_list if vals.get("statement_id")}
+        )
+        if any(statement.state != "draft" for statement in statements):
+            raise UserError(self.env._("No entry can be added to a sent statement: issue a corrected version instead."))
+        return super().create(vals_list)
+
     def write(self, vals):
-        if any(line.statement_id.state != "draft" for line in self):
+        statements = self.statement_id
+        if vals.get("statement_id"):
+            statements |= self.env["distribution.statement"].browse(vals["statement_id"])
+        if any(statement.state != "draft" for statement in statements):
             raise UserError(self.env._("The entries of a sent statement cannot be changed."))
         return super().write(vals)
 
@@ -1004,3 +1176,66 @@ class DistributionStatementDispute(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
+
+
+class IrAttachment(models.Model):
+    """The files of a sent statement (its XLSX copy, the PDF that was emailed) are part of it: they
+    can neither be replaced, renamed, re-pointed nor deleted, and no file is added to it afterwards
+    (the member's evidence goes to the dispute, a correction is a new version)."""
+
+    _inherit = "ir.attachment"
+
+    @api.model
+    def _dms_sent_statements(self, pairs):
+        """The statements, among (res_model, res_id) pairs, that are no longer drafts."""
+        ids = {res_id for res_model, res_id in pairs if res_model == "distribution.statement" and res_id}
+        if not ids:
+            return self.env["distribution.statement"]
+        statements = self.env["distribution.statement"].sudo().browse(ids).exists()
+        return statements.filtered(lambda s: s.state != "draft")
+
+    def _dms_check_statement_files(self, vals=None):
+        pairs = set()
+        if self:
+            self.env["ir.attachment"].flush_model(["res_model", "res_id"])
+            self.env.cr.execute(
+                "SELECT res_model, res_id FROM ir_attachment WHERE id = ANY(%s) AND res_model = 'distribution.statement'",
+                [list(self.ids)],
+            )
+            pairs.update(self.env.cr.fetchall())
+        if vals and (vals.get("res_model") or vals.get("res_id")):
+            targets = {vals.get("res_model")} if vals.get("res_model") else {model for model, _id in pairs}
+            for model in targets:
+                pairs.add((model, vals.get("res_id")))
+        sent = self._dms_sent_statements(pairs)
+        if sent:
+            raise UserError(
+                self.env._(
+                    "The files of statement %s, which was sent, cannot be changed: issue a corrected version instead.",
+                    sent[0].name,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.context.get("dms_statement_state") is not STATE_KEY:
+            sent = self._dms_sent_statements({(vals.get("res_model"), vals.get("res_id")) for vals in vals_list})
+            if sent:
+                raise UserError(
+                    self.env._(
+                        "No file can be added to statement %s, which was sent: attach it to a dispute, or issue a "
+                        "corrected version.", sent[0].name,
+                    )
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if ATTACHMENT_FIELDS & set(vals):
+            internal = self.env.context.get("dms_statement_state") is STATE_KEY
+            # the statement's own emails may attach their PDF to it; nothing may change a file already there
+            self._dms_check_statement_files(None if internal else vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent_statement(self):
+        self._dms_check_statement_files()

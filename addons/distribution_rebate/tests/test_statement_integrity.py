@@ -1,0 +1,339 @@
+"""Statements: what a sent one may no longer become, numbering, the responsible accountant, boundaries."""
+
+import base64
+from datetime import date
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.distribution_core.tests.common import DistributionHttpCommon
+
+from .common import RebateCommon
+
+FROZEN = "cannot be changed|cannot be deleted|No entry can be added|No file can be added"
+
+
+class StatementCommon(RebateCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # an accountant who is not an administrator
+        cls.accountant = new_test_user(
+            cls.env, login="st_accountant", groups="base.group_user,account.group_account_invoice",
+            company_id=cls.env.company.id, company_ids=[Command.set(cls.env.company.ids)],
+        )
+        cls.admin = cls.env.ref("base.user_admin")
+        cls.admin.sudo().company_ids = [Command.link(cls.env.company.id)]
+
+    def _statement(self, member="dl_hz", date_from=date(2025, 3, 1), date_to=date(2025, 3, 31), currency=None):
+        members = self.members[member]
+        self.env["distribution.statement"]._generate(members, date_from, date_to, self.env.company)
+        return self.env["distribution.statement"].search(
+            [
+                ("member_id", "=", members.id),
+                ("date_from", "=", date_from),
+                ("date_to", "=", date_to),
+                ("currency_id", "=", (currency or self.env.company.currency_id).id),
+                ("state", "!=", "superseded"),
+            ]
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSentStatementImmutable(StatementCommon):
+    def test_nobody_changes_a_sent_statement(self):
+        self._invoice("dl_hz", "2025-03-05", [(self.product_a, 10, 100.0)])
+        self._invoice("dl_nj", "2025-03-05", [(self.product_a, 1, 100.0)])
+        statement = self._statement()
+        other = self._statement("dl_nj")  # a draft
+        statement.action_send()
+        self.assertEqual(statement.state, "sent")
+        xlsx = statement.xlsx_attachment_id
+        content, lines = xlsx.raw, statement.line_ids
+        self.assertTrue(content)
+        pdf = statement.message_ids.attachment_ids
+        self.assertTrue(pdf, "the PDF went with the email")
+        for user in (self.accountant, self.admin):
+            for env in (self.env(user=user), self.env(user=user, su=True)):
+                mine = statement.with_env(env)
+                with self.subTest(user=user.login, su=env.su):
+                    # no entry added, neither directly nor through the statement
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        env["distribution.statement.line"].create(
+                            {"statement_id": statement.id, "date": date(2025, 3, 6), "debit": 1.0, "reference": "X"}
+                        )
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        mine.write({"line_ids": [Command.create({"date": date(2025, 3, 6), "debit": 1.0})]})
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        other.line_ids[:1].with_env(env).write({"statement_id": statement.id})
+                    # the change summary is not rewritten
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        mine.write({"change_summary": "nothing changed"})
+                    # the XLSX copy is neither replaced, re-pointed, renamed nor deleted
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        mine.write({"xlsx_attachment_id": other.xlsx_attachment_id.id})
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        xlsx.with_env(env).write({"raw": b"forged"})
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        xlsx.with_env(env).write({"datas": base64.b64encode(b"forged")})
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        xlsx.with_env(env).write({"res_id": other.id})
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        xlsx.with_env(env).write({"name": "other.xlsx"})
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        xlsx.with_env(env).unlink()
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        pdf.with_env(env).unlink()
+                    # no other file is made the statement's
+                    stray = env["ir.attachment"].create({"name": "stray.xlsx", "raw": b"x"})
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        stray.write({"res_model": "distribution.statement", "res_id": statement.id})
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        other.xlsx_attachment_id.with_env(env).write({"res_id": statement.id})
+                    with self.assertRaisesRegex(UserError, FROZEN):
+                        env["ir.attachment"].create(
+                            {"name": "ST.xlsx", "raw": b"forged", "res_model": "distribution.statement",
+                             "res_id": statement.id}
+                        )
+        statement.invalidate_recordset()
+        self.assertEqual((statement.xlsx_attachment_id, statement.line_ids, statement.change_summary), (xlsx, lines, False))
+        self.assertEqual(xlsx.raw, content)
+        # a draft is still the accountant's to touch, and sending again keeps the statement as it was
+        other.with_user(self.accountant).write({"change_summary": "draft note"})
+        statement.action_send()
+        self.assertEqual(statement.state, "sent")
+
+    def test_only_a_new_version_corrects_it(self):
+        self._invoice("dl_hz", "2025-03-05", [(self.product_a, 10, 100.0)])
+        statement = self._statement()
+        statement.action_send()
+        self._invoice("dl_hz", "2025-03-20", [(self.product_a, 1, 50.0)], refund=True)
+        version = self._statement()
+        self.assertEqual((version.previous_id, version.version, version.closing_balance), (statement, 2, 950.0))
+        self.assertEqual((statement.state, statement.closing_balance), ("superseded", 1000.0))
+        self.assertEqual(len(statement.line_ids), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementNumbersAndPeople(StatementCommon):
+    def test_number_carries_the_period_year(self):
+        self._invoice("dl_hz", "2024-12-05", [(self.product_a, 1, 100.0)])
+        december = self._statement(date_from=date(2024, 12, 1), date_to=date(2024, 12, 31))
+        self.assertRegex(december.number, r"^ST/2024/\d{5}$")
+        run = self.env["distribution.statement.run"].create(
+            {"date_from": date(2024, 12, 1), "date_to": date(2024, 12, 31), "scope": "members",
+             "member_ids": [Command.set(self.members["dl_nj"].ids)]}
+        )
+        self.assertRegex(run.name, r"^STR/2024/\d{4}$")
+
+    def test_responsible_accountant_is_a_setting(self):
+        settings = self.env["res.config.settings"].create({"statement_user_id": self.accountant.id})
+        settings.execute()
+        self.assertEqual(self.env.company.statement_user_id, self.accountant)
+        # a scheduled run (as OdooBot) takes the accountant of the settings, and so do its statements
+        self._invoice("dl_hz", "2025-03-05", [(self.product_a, 1, 100.0)])
+        bot = self.env(user=self.env.ref("base.user_root"), su=True)
+        run = bot["distribution.statement.run"].create(
+            {"company_id": self.env.company.id, "date_from": date(2025, 3, 1), "date_to": date(2025, 3, 31),
+             "scope": "members",
+             "member_ids": [Command.set(self.members["dl_hz"].ids)]}
+        )
+        self.assertEqual(run.user_id, self.accountant)
+        run.action_run()
+        self.assertEqual(run.statement_ids.responsible_id, self.accountant)
+        statement = run.statement_ids
+        statement.action_send()
+        statement.with_user(self.users["dl_hz"])._dispute(statement.line_ids, "Not ours")
+        self.assertEqual(statement.activity_ids.user_id, self.accountant)
+        # OdooBot, a portal user or a user without invoicing rights is not an accountant
+        for user in (self.env.ref("base.user_root"), self.users["dl_hz"], self.channel_user):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(ValidationError, "not an accountant"):
+                    self.env.company.statement_user_id = user
+                with self.assertRaisesRegex(ValidationError, "not an accountant"):
+                    run.user_id = user
+                with self.assertRaisesRegex(ValidationError, "not an accountant"):
+                    statement.responsible_id = user
+        # without the setting, OdooBot's run asks for one instead of making itself responsible
+        self.env.company.statement_user_id = False
+        orphan = bot["distribution.statement.run"].create(
+            {"company_id": self.env.company.id, "date_from": date(2025, 3, 1), "date_to": date(2025, 3, 31),
+             "scope": "members",
+             "member_ids": [Command.set(self.members["dl_hz"].ids)]}
+        )
+        self.assertFalse(orphan.user_id)
+        with self.assertRaisesRegex(UserError, "responsible accountant"):
+            orphan.action_run()
+
+
+@tagged("post_install", "-at_install")
+class TestStatementBoundaries(StatementCommon):
+    def test_first_day_of_the_period_is_in_the_period_only(self):
+        self._invoice("dl_hz", "2025-02-28", [(self.product_a, 1, 200.0)])
+        first_day = self._invoice("dl_hz", "2025-03-01", [(self.product_a, 1, 30.0)])
+        self._invoice("dl_hz", "2025-03-31", [(self.product_a, 1, 4.0)])
+        self._invoice("dl_hz", "2025-04-01", [(self.product_a, 1, 1000.0)])
+        statement = self._statement()
+        self.assertEqual(statement.opening_balance, 200.0, "the first day's invoice is not in the opening balance")
+        self.assertEqual(statement.line_ids.mapped("date"), [date(2025, 3, 1), date(2025, 3, 31)])
+        self.assertEqual(statement.line_ids[0].move_id, first_day)
+        self.assertEqual((statement.total_debit, statement.closing_balance), (34.0, 234.0))
+        april = self._statement(date_from=date(2025, 4, 1), date_to=date(2025, 4, 30))
+        self.assertEqual((april.opening_balance, april.closing_balance), (234.0, 1234.0))
+
+    def test_aging_buckets_are_exact(self):
+        # days overdue at the period end (31 March) -> amount: each bucket's edges on both sides
+        due_dates = {
+            date(2025, 4, 15): 1.0,  # not due
+            date(2025, 3, 31): 2.0,  # due on the last day: not overdue
+            date(2025, 3, 30): 4.0,  # 1 day: 1-30
+            date(2025, 3, 1): 8.0,  # 30 days: 1-30
+            date(2025, 2, 28): 16.0,  # 31 days: 31-60
+            date(2025, 1, 30): 32.0,  # 60 days: 31-60
+            date(2025, 1, 29): 64.0,  # 61 days: 61-90
+            date(2024, 12, 31): 128.0,  # 90 days: 61-90
+            date(2024, 12, 30): 256.0,  # 91 days: over 90
+        }
+        for due, amount in due_dates.items():
+            self._invoice("dl_hz", min(due, date(2025, 3, 31)), [(self.product_a, 1, amount)], due=due)
+        statement = self._statement()
+        self.assertEqual(
+            [statement.aging_current, statement.aging_30, statement.aging_60, statement.aging_90, statement.aging_older],
+            [3.0, 12.0, 48.0, 192.0, 256.0],
+        )
+        self.assertEqual(statement.closing_balance, 511.0)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementDisputeFiles(RebateCommon, DistributionHttpCommon):
+    def test_refused_dispute_leaves_no_file(self):
+        self._invoice("dl_hz", "2025-03-05", [(self.product_a, 10, 100.0)])
+        members = self.members["dl_hz"]
+        statement = self.env["distribution.statement"]._generate(
+            members, date(2025, 3, 1), date(2025, 3, 31), self.env.company
+        )["new"]
+        statement.action_send()
+        self.authenticate("portal_dl_hz", "portal_dl_hz")
+        url = f"/my/statements/{statement.id}"
+        Attachment = self.env["ir.attachment"].sudo()
+        # no comment: refused, and the uploaded file is not kept anywhere
+        response = self.url_open(
+            f"{url}/dispute", data={"comment": " ", "csrf_token": self._csrf(url)},
+            files={"attachment": ("receipt.pdf", b"%PDF-1.4 receipt")},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("error=", response.url)
+        self.assertEqual(statement.state, "sent")
+        self.assertFalse(Attachment.search([("name", "=", "receipt.pdf")]))
+        # accepted: the file is the dispute's (the statement stays as it was sent)
+        response = self.url_open(
+            f"{url}/dispute", data={"comment": "We paid on the 20th", "csrf_token": self._csrf(url)},
+            files={"attachment": ("receipt.pdf", b"%PDF-1.4 receipt")},
+        )
+        self.assertIn("message=disputed", response.url)
+        statement.invalidate_recordset()
+        self.assertEqual(statement.state, "disputed")
+        files = Attachment.search([("name", "=", "receipt.pdf")])
+        self.assertEqual(len(files), 1)
+        self.assertEqual((files.res_model, files.res_id), ("distribution.statement.dispute", statement.dispute_ids.id))
+        self.assertEqual(statement.dispute_ids.attachment_ids, files)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementCurrencies(StatementCommon):
+    """The issue's CNY company with USD documents, played by the test company and EUR ("usd" below):
+    1 EUR = 8 company units until 14 March 2025, 10 from 15 March."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.usd = cls.setup_other_currency("EUR", rates=[("2025-01-01", 0.125), ("2025-03-15", 0.1)])
+
+    def _pay(self, invoices, amount, when, currency=None):
+        wizard = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoices.ids
+        ).create({"payment_date": when, "amount": amount, **({"currency_id": currency.id} if currency else {})})
+        return wizard._create_payments()
+
+    def _ledger(self, member, until):
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.members[member].partner_id.id),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("date", "<=", until),
+            ]
+        )
+        return self.env.company.currency_id.round(sum(lines.mapped("balance")))
+
+    def _assert_adds_up(self, statements, ledger):
+        for statement in statements:
+            with self.subTest(statement=statement.name):
+                currency = statement.currency_id
+                self.assertTrue(currency.is_zero(
+                    statement.opening_balance + statement.total_debit - statement.total_credit
+                    - statement.closing_balance
+                ))
+                aging = sum(statement[name] for name in ("aging_current", "aging_30", "aging_60", "aging_90",
+                                                         "aging_older"))
+                self.assertTrue(currency.is_zero(aging - statement.closing_balance), f"aging {aging}")
+        self.assertAlmostEqual(sum(statements.mapped("closing_balance_company")), ledger, places=2)
+
+    def test_usd_payment_of_a_cny_invoice_is_on_the_cny_statement(self):
+        invoice = self._invoice("dl_hz", "2025-03-05", [(self.product_a, 1, 1000.0)], due="2025-04-04")
+        payment = self._pay(invoice, 50.0, "2025-03-20", currency=self.usd)  # 500.00 booked
+        self.assertEqual(invoice.amount_residual, 500.0)
+        cny = self._statement()
+        self.assertFalse(self._statement(currency=self.usd), "no USD statement for a payment of a CNY invoice")
+        self.assertEqual(cny.line_ids.mapped("document_type"), ["invoice", "payment"])
+        paid = cny.line_ids[1]
+        self.assertEqual(paid.move_id, payment.move_id)
+        self.assertEqual((paid.credit, paid.amount_company), (500.0, -500.0), "at its booked amount")
+        self.assertEqual((paid.foreign_currency_id, paid.amount_currency), (self.usd, -50.0), "its own currency shown")
+        self.assertEqual((cny.closing_balance, cny.aging_current), (500.0, 500.0))
+        self.assertEqual(cny.ledger_balance_now, cny.closing_balance)
+        self._assert_adds_up(cny, self._ledger("dl_hz", date(2025, 3, 31)))
+        # the XLSX and the PDF show the payment's own amount too
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "distribution_rebate.action_report_distribution_statement", cny.ids
+        )[0].decode()
+        self.assertIn("50.00", html)
+
+    def test_usd_invoice_paid_in_usd_at_another_rate(self):
+        invoice = self._invoice("dl_hz", "2025-03-10", [(self.product_a, 1, 100.0)], currency=self.usd,
+                                due="2025-04-09")  # 800.00 booked
+        self._pay(invoice, 40.0, "2025-03-20", currency=self.usd)  # 400.00 booked
+        usd = self._statement(currency=self.usd)
+        self.assertFalse(self._statement(), "nothing in CNY")
+        self.assertEqual((usd.total_debit, usd.total_credit, usd.closing_balance, usd.aging_current),
+                         (100.0, 40.0, 60.0, 60.0))
+        exchange = usd.line_ids.filtered(lambda line: line.document_type == "exchange")
+        self.assertEqual(len(exchange), 1, "the exchange difference is shown as such")
+        self.assertEqual((exchange.debit, exchange.credit), (0.0, 0.0))
+        self.assertEqual(exchange.amount_company, 80.0)
+        # 60 USD still open, at the invoice's rate: 480.00
+        self.assertEqual(usd.closing_balance_company, 480.0)
+        self._assert_adds_up(usd, self._ledger("dl_hz", date(2025, 3, 31)))
+
+    def test_statements_of_a_member_are_its_ledger(self):
+        """Opening balances, CNY and USD invoices, a USD payment of a CNY invoice straddling periods."""
+        old = self._invoice("dl_hz", "2025-02-10", [(self.product_a, 1, 300.0)], due="2025-02-10")
+        usd_invoice = self._invoice("dl_hz", "2025-02-12", [(self.product_a, 1, 10.0)], currency=self.usd,
+                                    due="2025-02-12")  # 80.00
+        self._pay(old, 10.0, "2025-02-20", currency=self.usd)  # 80.00 of 300.00
+        self._pay(old, 12.0, "2025-03-20", currency=self.usd)  # 120.00 more, in March
+        self._pay(usd_invoice, 5.0, "2025-03-25", currency=self.usd)
+        self._invoice("dl_hz", "2025-03-01", [(self.product_a, 1, 77.0)], due="2025-03-31")
+        for date_from, date_to in ((date(2025, 2, 1), date(2025, 2, 28)), (date(2025, 3, 1), date(2025, 3, 31))):
+            self.env["distribution.statement"]._generate(self.members["dl_hz"], date_from, date_to, self.env.company)
+            statements = self.env["distribution.statement"].search(
+                [("member_id", "=", self.members["dl_hz"].id), ("date_to", "=", date_to)]
+            )
+            self._assert_adds_up(statements, self._ledger("dl_hz", date_to))
+        february = self._statement(date_from=date(2025, 2, 1), date_to=date(2025, 2, 28))
+        march = self._statement()
+        self.assertEqual((february.closing_balance, march.opening_balance), (220.0, 220.0))
+        # 300 - 80 - 120 + 77
+        self.assertEqual(march.closing_balance, 177.0)
+        self.assertEqual((march.aging_current, march.aging_60), (77.0, 100.0))
