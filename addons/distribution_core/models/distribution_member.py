@@ -450,16 +450,34 @@ class DistributionMember(models.Model):
         exposure = dict.fromkeys(self.ids, 0.0)
         if not self.ids:
             return exposure
-        # confirmed orders: the part not invoiced yet, tax included
-        self.env["sale.order.line"].flush_model(["price_total", "product_uom_qty", "qty_invoiced", "order_id"])
+        # confirmed orders: the part not invoiced by a posted invoice yet, tax included (a draft invoice
+        # moves nothing: the amount stays in "open orders" until the invoice is posted, then it is in
+        # "unpaid invoices"; Odoo's qty_invoiced would count the drafts)
+        self.env["sale.order.line"].flush_model(
+            ["price_total", "product_uom_qty", "product_uom_id", "order_id", "invoice_lines"]
+        )
         self.env["sale.order"].flush_model(["channel_member_id", "state", "currency_id", "company_id"])
+        self.env["account.move.line"].flush_model(["quantity", "product_uom_id", "move_id"])
+        self.env["account.move"].flush_model(["state", "move_type"])
         self.env.cr.execute(
             """
             SELECT o.channel_member_id, o.currency_id, o.company_id,
-                   SUM(l.price_total * GREATEST(l.product_uom_qty - l.qty_invoiced, 0)
+                   SUM(l.price_total * GREATEST(l.product_uom_qty - COALESCE(posted.qty, 0), 0)
                        / NULLIF(l.product_uom_qty, 0))
               FROM sale_order_line l
               JOIN sale_order o ON o.id = l.order_id
+              LEFT JOIN LATERAL (
+                    SELECT SUM(CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END
+                               * CASE WHEN aml.product_uom_id IS NULL OR aml.product_uom_id = l.product_uom_id
+                                           OR lu.factor IS NULL OR lu.factor = 0
+                                      THEN aml.quantity ELSE aml.quantity * au.factor / lu.factor END) AS qty
+                      FROM sale_order_line_invoice_rel rel
+                      JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                      JOIN account_move m ON m.id = aml.move_id AND m.state = 'posted'
+                 LEFT JOIN uom_uom au ON au.id = aml.product_uom_id
+                 LEFT JOIN uom_uom lu ON lu.id = l.product_uom_id
+                     WHERE rel.order_line_id = l.id
+              ) posted ON TRUE
              WHERE o.channel_member_id = ANY(%s) AND o.state = 'sale' AND l.product_uom_qty > 0
           GROUP BY o.channel_member_id, o.currency_id, o.company_id
             """,

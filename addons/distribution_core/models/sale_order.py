@@ -139,6 +139,7 @@ class SaleOrder(models.Model):
                 )
         ready = self._dms_request_or_pass()
         waiting = self - ready
+        ready._dms_check_credit_on_approval()
         if ready:
             res = super(SaleOrder, ready).action_confirm()
         else:
@@ -160,6 +161,51 @@ class SaleOrder(models.Model):
                 },
             }
         return res
+
+    def _dms_check_credit_on_approval(self):
+        """An order confirmed by its last approval is checked against the credit limit again, at the
+        exposure of this moment: other orders of the member may have been confirmed or invoiced since it
+        was submitted. Refused when it would take the member over its limit, unless a credit rule's
+        reviewer approved exceeding it. One confirmation at a time per member: the member rows are
+        updated first, so that of two concurrent confirmations the second one waits for the first and
+        then fails to serialise (and is retried against the new exposure) instead of both passing."""
+        approved = self.filtered(
+            lambda o: o.channel_member_id and o.review_ids and o.validation_status == "validated"
+            and (o.channel_member_id.credit_limit or o.channel_member_id.tier_id.default_credit_limit)
+            and not any("channel_credit_exceeded" in (review.definition_id.definition_domain or "")
+                        for review in o.review_ids)
+        )
+        if not approved:
+            return
+        members = approved.channel_member_id
+        self.env["distribution.member"].flush_model()
+        self.env.cr.execute(
+            "UPDATE distribution_member SET write_date = write_date WHERE id = ANY(%s)", [members.ids]
+        )
+        exposure = members._credit_exposure_map()
+        today = fields.Date.context_today(self)
+        for order in approved:
+            member = order.channel_member_id
+            company = order.company_id
+            limit = member.credit_limit or member.tier_id.default_credit_limit
+            amount = order.currency_id._convert(order.amount_total, company.currency_id, company, today)
+            after = exposure[member.id] + amount
+            if company.currency_id.compare_amounts(after, limit) > 0:
+                raise UserError(
+                    self.env._(
+                        "%(order)s cannot be confirmed: %(member)s's credit limit is %(limit)s and its exposure is "
+                        "already %(exposure)s (open orders and unpaid invoices); with this order of %(amount)s it "
+                        "would be %(after)s. Wait for a payment, raise the limit, or have the order approved under "
+                        "a credit rule.",
+                        order=order.name,
+                        member=member.display_name,
+                        limit=company.currency_id.format(limit),
+                        exposure=company.currency_id.format(exposure[member.id]),
+                        amount=company.currency_id.format(amount),
+                        after=company.currency_id.format(after),
+                    )
+                )
+            exposure[member.id] = after  # several orders confirmed together count each other
 
     def _dms_on_validated(self):
         # the approval is the decision: confirm as the approver, with the rights to do it
