@@ -133,7 +133,8 @@ class TestCreditConcurrency(TransactionCase):
         )
         definition = env["tier.definition"].create(
             {"name": "Concurrency: admin approves", "model_id": env.ref("sale.model_sale_order").id,
-             "review_type": "individual", "reviewer_id": env.uid, "definition_domain": "[]"}
+             "review_type": "individual", "reviewer_id": env.uid, "definition_domain": "[]",
+             "exclude_requester": False}  # the administrator requests and approves: not what this test is about
         )
         orders = env["sale.order"].create(
             [{"partner_id": partner.id, "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})]}
