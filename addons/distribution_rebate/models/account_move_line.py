@@ -3,7 +3,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 # the columns kept on the invoice lines for the rebate engine, filled from the invoices at install
-LINE_COLUMNS = {"channel_member_id": "int4", "move_type": "varchar"}
+LINE_COLUMNS = {"channel_member_id": "int4", "move_type": "varchar", "dms_origin": "varchar"}
 
 
 class AccountMoveLine(models.Model):
@@ -20,6 +20,9 @@ class AccountMoveLine(models.Model):
         help="The channel member of the invoice, kept on its lines for the rebate engine.",
     )
     move_type = fields.Selection(related="move_id.move_type", store=True, precompute=True)
+    # the documents our own engines write (rebate credit notes, commission bills, accruals, penalties,
+    # and their reversals) are never a sale nor a return: never in a rebate's basis
+    dms_origin = fields.Selection(related="move_id.dms_origin", store=True, precompute=True)
 
     # Everything the basis query reads of the lines it sums, in the order it looks them up (member,
     # then dates), for the lines it sums only: a fifth of the table's size. Once the lines are
@@ -29,7 +32,7 @@ class AccountMoveLine(models.Model):
     _rebate_basis_idx = models.Index(
         "(channel_member_id, invoice_date) INCLUDE (product_id, balance, quantity, move_type) "
         "WHERE parent_state = 'posted' AND display_type = 'product' "
-        "AND move_type IN ('out_invoice', 'out_refund') AND channel_member_id IS NOT NULL"
+        "AND move_type IN ('out_invoice', 'out_refund') AND channel_member_id IS NOT NULL AND dms_origin IS NULL"
     )
 
     def _auto_init(self):

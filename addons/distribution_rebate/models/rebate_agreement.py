@@ -6,7 +6,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.fields import Domain
+from odoo.tools import SQL, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.distribution_core.models.tier_validation import ENGINE
@@ -179,6 +180,14 @@ class DistributionRebateAgreement(models.Model):
     amount_earned = fields.Monetary(compute="_compute_counts", string="Earned")
     amount_settled = fields.Monetary(compute="_compute_counts", string="Settled")
     note = fields.Html(translate=True)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True,
+        help="Told (by an activity) when the agreement cannot be computed.",
+    )
+    computation_problem = fields.Text(
+        readonly=True, copy=False,
+        help="Why the last computation or accrual left this agreement out (the others were computed).",
+    )
 
     _dates = models.Constraint("CHECK(date_end >= date_start)", "The agreement must end after it starts.")
 
@@ -210,9 +219,23 @@ class DistributionRebateAgreement(models.Model):
             agreement.amount_settled = settled
             agreement.settlement_count = settlements.get(agreement, 0)
 
-    @api.constrains("scope", "member_id", "tier_id", "territory_id", "rebate_type", "tier_line_ids", "rate")
+    @api.constrains("scope", "member_id", "tier_id", "territory_id", "rebate_type", "tier_line_ids", "rate",
+                    "min_basis", "cap_amount", "growth_target", "product_domain")
     def _check_definition(self):
         for agreement in self:
+            negative = [
+                label for name, label in (
+                    ("rate", self.env._("rate")), ("min_basis", self.env._("minimum basis")),
+                    ("cap_amount", self.env._("cap")), ("growth_target", self.env._("target basis")),
+                ) if (agreement[name] or 0.0) < 0
+            ]
+            if negative:
+                raise ValidationError(
+                    self.env._("Agreement %(name)s: the %(fields)s cannot be negative.", name=agreement.name,
+                               fields=", ".join(negative))
+                )
+            if agreement.product_domain:
+                agreement._check_product_domain()
             needed = {"member": agreement.member_id, "tier": agreement.tier_id, "territory": agreement.territory_id}
             if not needed[agreement.scope]:
                 raise ValidationError(
@@ -225,6 +248,27 @@ class DistributionRebateAgreement(models.Model):
                 raise ValidationError(self.env._("Agreement %(name)s: set the rate.", name=agreement.name))
             if agreement.overdue_action == "reduce" and not 0 < agreement.overdue_reduce_percent <= 100:
                 raise ValidationError(self.env._("The reduction must be between 0 and 100%."))
+
+    def _check_product_domain(self):
+        """The product filter is a domain on products, on fields that exist, that runs."""
+        self.ensure_one()
+        try:
+            domain = safe_eval(self.product_domain)
+            if not isinstance(domain, (list, tuple)):
+                raise ValueError(self.env._("not a list of conditions"))
+            domain = Domain(domain)
+            Product = self.env["product.product"].with_context(active_test=False)
+            domain.validate(Product)
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                Product.search_count(domain, limit=1)
+        except Exception as error:
+            raise ValidationError(
+                self.env._(
+                    "Agreement %(name)s: the product filter is not a valid condition on products (%(error)s). "
+                    "Write it as a domain on products, e.g. [(\"default_code\", \"=like\", \"PC-%%\")].",
+                    name=self.name, error=str(error) or type(error).__name__,
+                )
+            ) from None
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -298,9 +342,10 @@ class DistributionRebateAgreement(models.Model):
             domain += safe_eval(self.product_domain)
         return self.env["product.product"].with_context(active_test=False).search(domain).ids
 
-    def _product_ids_by_agreement(self):
+    def _product_ids_by_agreement(self, problems=None):
         """{agreement id: product ids or None}, one search per distinct product filter (the filters
-        are read with one query per relation, for thousands of agreements)."""
+        are read with one query per relation, for thousands of agreements). With `problems` (a
+        dict), an agreement whose filter fails is left out and its error noted there."""
         self.flush_recordset(["product_domain"])
         selected = {}
         for name in ("product_ids", "categ_ids"):
@@ -323,8 +368,44 @@ class DistributionRebateAgreement(models.Model):
             )
             signatures[agreement.id] = signature
             by_signature.setdefault(signature, agreement)
-        ids_by_signature = {signature: agreement._product_ids() for signature, agreement in by_signature.items()}
-        return {agreement_id: ids_by_signature[signature] for agreement_id, signature in signatures.items()}
+        ids_by_signature = {}
+        for signature, agreement in by_signature.items():
+            try:
+                with self.env.cr.savepoint():
+                    ids_by_signature[signature] = agreement._product_ids()
+            except Exception as error:
+                if problems is None:
+                    raise
+                ids_by_signature[signature] = error
+        result = {}
+        for agreement_id, signature in signatures.items():
+            product_ids = ids_by_signature[signature]
+            if isinstance(product_ids, Exception):
+                problems[agreement_id] = self.env._(
+                    "The product filter cannot be used: %(error)s", error=str(product_ids) or type(product_ids).__name__
+                )
+            else:
+                result[agreement_id] = product_ids
+        return result
+
+    def _report_problems(self, problems):
+        """Note on each agreement why it could not be computed ({agreement id: message}, or clear the
+        note of those computed), and tell its responsible by an activity (once per problem)."""
+        if not problems and not self.filtered("computation_problem"):
+            return
+        for agreement in self.sudo():
+            problem = problems.get(agreement.id, False)
+            if problem == (agreement.computation_problem or False):
+                continue
+            agreement.computation_problem = problem
+            if problem:
+                agreement.activity_schedule(
+                    "mail.mail_activity_data_warning",
+                    summary=self.env._("Rebate agreement not computed"),
+                    note=problem,
+                    user_id=(agreement.user_id or agreement.create_uid or self.env.user).id,
+                )
+                agreement.message_post(body=problem)
 
     # ------------------------------------------------------------------
     # Flow
@@ -387,7 +468,10 @@ class DistributionRebateAgreement(models.Model):
 
     @api.model
     def _cron_compute(self):
-        self.search([("state", "in", ("approved", "running"))]).action_compute()
+        """Every running agreement; one that cannot be computed is reported on it (and to its
+        responsible), the others are computed."""
+        agreements = self.search([("state", "in", ("approved", "running"))])
+        self.env["distribution.rebate.computation"]._compute_agreements(agreements)
 
 
 class DistributionRebateTierLine(models.Model):

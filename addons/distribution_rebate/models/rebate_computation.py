@@ -222,7 +222,7 @@ class DistributionRebateComputation(models.Model):
                    COUNT(*)
               FROM account_move_line aml
              WHERE aml.parent_state = 'posted' AND aml.move_type IN ('out_invoice', 'out_refund')
-               AND aml.display_type = 'product'
+               AND aml.display_type = 'product' AND aml.dms_origin IS NULL
                AND aml.invoice_date >= %(first_day)s AND aml.invoice_date < %(end)s
                AND aml.channel_member_id = ANY(%(member_ids)s)
           GROUP BY 1, 2, 3
@@ -409,24 +409,64 @@ class DistributionRebateComputation(models.Model):
                 for member_id, date_from, date_to, count, penalty in self.env.cr.fetchall()}
 
     @api.model
-    def _compute_agreements(self, agreements, up_to=None):
+    def _compute_agreements(self, agreements, up_to=None, only=None):
         """Compute (or recompute) every started period of the agreements, set-based: one scan of the
-        invoice lines for the basis (and last year's), one query for overdue, one upsert."""
+        invoice lines for the basis (and last year's), one query for overdue, one upsert.
+        `only`: a set of (agreement id, member id, period start) to compute, among those."""
         # A run makes some 100,000 short-lived objects (sums, results) that reference counting frees
         # as it goes; left on, the garbage collector would also sweep the whole heap of the worker
         # on the way (about 0.1 s each time), for nothing to collect.
         with paused_gc():
-            return self._compute_agreements_now(agreements, up_to)
+            return self._compute_agreements_now(agreements, up_to, only)
+
+    def _recompute(self):
+        """Compute these results again, now."""
+        if not self:
+            return self
+        return self._compute_agreements(
+            self.agreement_id,
+            up_to=max(self.mapped("date_from")),
+            only={(c.agreement_id.id, c.member_id.id, c.date_from) for c in self},
+        )
 
     @api.model
-    def _compute_agreements_now(self, agreements, up_to):
+    def _compute_agreements_now(self, agreements, up_to, only=None):
+        started = time.perf_counter()
+        rows, timings = self._period_rows(agreements, up_to, only=only)
+        if not rows:
+            return self.browse()
+        now = fields.Datetime.now()
+        ids = self._upsert(rows, now)
+        timings["write"] = time.perf_counter() - started - sum(timings.values())
+        _logger.info(
+            "Rebates: %s period results of %s agreements in %.2fs (%s)",
+            len(rows), len(agreements), time.perf_counter() - started,
+            ", ".join(f"{name} {seconds:.2f}s" for name, seconds in timings.items()),
+        )
+        return self.browse(ids)
+
+    @api.model
+    def _period_rows(self, agreements, up_to, only=None, at_date=False):
+        """The figures of every period of the agreements started by `up_to`, as rows of the upsert
+        ((agreement id, member id, date_from, date_to, line count) + RESULT_FIELDS), and the time
+        each step took. `at_date`: what each period had earned at `up_to`, from the documents dated
+        up to it (an accrual at a date); the rows then end at `up_to`. An agreement whose
+        definition cannot be computed is left out, and reported on it (never stops the others)."""
         up_to = up_to or fields.Date.context_today(self)
         started = time.perf_counter()
         agreements = agreements.filtered(lambda a: a.state in ("approved", "running", "closed"))
+        problems = {}
+        products = agreements._product_ids_by_agreement(problems)
+        agreements._report_problems(problems)
+        agreements = agreements.filtered(lambda a: a.id not in problems)
         scopes = self._scopes(agreements, up_to)
-        if not scopes:
-            return self.browse()
+        if only is not None:
+            scopes = [scope for scope in scopes if scope[:3] in only]
+        if at_date:
+            scopes = [(a, m, date_from, min(date_to, up_to)) for a, m, date_from, date_to in scopes]
         timings = {"scopes": time.perf_counter() - started}
+        if not scopes:
+            return [], timings
         plans = self._plans(agreements)
         # the same periods a year earlier (a few distinct dates for thousands of periods)
         last_year = {day: day - relativedelta(years=1) for day in {day for scope in scopes for day in scope[2:]}}
@@ -436,7 +476,6 @@ class DistributionRebateComputation(models.Model):
             for scope in scopes
             if plans[scope[0]]["needs_last_year"]
         ]
-        products = agreements._product_ids_by_agreement()
         bases = {plan["basis"] for plan in plans.values()}
         sell_out = [request for request in requests if plans[request[1]]["source"] == "sell_out"]
         totals = self._basis_totals(
@@ -448,7 +487,6 @@ class DistributionRebateComputation(models.Model):
         diversion = self._diversion_rows(agreements, scopes)
         timings["overdue"] = time.perf_counter() - started - sum(timings.values())
         templates = self._explanation_templates()
-        now = fields.Datetime.now()
         rows = []
         for scope in scopes:
             agreement_id, member_id, date_from, date_to = scope
@@ -465,14 +503,7 @@ class DistributionRebateComputation(models.Model):
             )
             rows.append((agreement_id, member_id, date_from, date_to, count) + tuple(values[n] for n in RESULT_FIELDS))
         timings["evaluate"] = time.perf_counter() - started - sum(timings.values())
-        ids = self._upsert(rows, now)
-        timings["write"] = time.perf_counter() - started - sum(timings.values())
-        _logger.info(
-            "Rebates: %s period results of %s agreements in %.2fs (%s)",
-            len(scopes), len(agreements), time.perf_counter() - started,
-            ", ".join(f"{name} {seconds:.2f}s" for name, seconds in timings.items()),
-        )
-        return self.browse(ids)
+        return rows, timings
 
     @api.model
     def _upsert(self, rows, now):
@@ -550,7 +581,15 @@ class DistributionRebateComputation(models.Model):
         """The explanation sentences, translated once per run (formatted per result)."""
         return {
             "main": self.env._("Basis %(basis)s %(unit)s; rate %(rate)s; earned %(earned)s."),
-            "no_reference": self.env._("No basis for the same period last year: no growth to reward."),
+            "no_reference": self.env._("No sales in the same period last year: no growth to reward."),
+            "no_reference_net": self.env._(
+                "No net sales in the same period last year (returns made its basis %(basis)s): no growth to reward."
+            ),
+            "no_growth": self.env._("No growth over the reference basis of %(reference)s: nothing earned."),
+            "no_basis": self.env._("No net sales in the period: nothing earned."),
+            "negative": self.env._(
+                "Negative basis (returns exceed the period's purchases): nothing earned, and nothing charged back."
+            ),
             "minimum": self.env._("Basis under the minimum of %(min)s: nothing earned."),
             "cap": self.env._("Capped at %(cap)s."),
             "void": self.env._("Voided: %(amount)s overdue at the period end."),
@@ -649,11 +688,19 @@ class DistributionRebateComputation(models.Model):
         money = plan["format"]
         factor = plan["factor"]
         reference = None
+        notes = []
         if plan["type"] == "growth":
             if plan["growth_target"] is not None:
                 reference = plan["growth_target"]
             elif last_year is not None:
                 reference = last_year[0] if plan["basis"] == "amount" else last_year[1]
+                if reference <= 0:
+                    # returns cancelled last year's sales: no sales to grow from (not a growth of
+                    # more than this year's whole basis)
+                    notes.append(templates["no_reference_net"] % {"basis": f"{reference:,.2f}"})
+                    reference = None
+            else:
+                notes.append(templates["no_reference"])
         tiers = plan["tiers"]
         result = rebate_math.compute(
             plan["type"], basis, rate=plan["rate"], tiers=tiers, reference=reference,
@@ -661,12 +708,18 @@ class DistributionRebateComputation(models.Model):
         )
         before = float_round(result.amount, precision_rounding=rounding)
         amount = before
-        notes = []
         unit = plan["symbol"] if plan["basis"] == "amount" else templates["units"]
-        if plan["type"] == "growth" and reference is None:
-            notes.append(templates["no_reference"])
-        if basis < plan["min_basis"]:
-            notes.append(templates["minimum"] % {"min": plan["min_basis"]})
+        if basis < 0:
+            notes.append(templates["negative"])
+        elif not basis:
+            notes.append(templates["no_basis"])
+        elif plan["min_basis"] > 0 and basis < plan["min_basis"]:
+            notes.append(
+                templates["minimum"] % {"min": money(plan["min_basis"]) if plan["basis"] == "amount"
+                                        else f"{plan['min_basis']:,.2f} {unit}"}
+            )
+        elif reference is not None and basis <= reference:
+            notes.append(templates["no_growth"] % {"reference": f"{reference:,.2f}"})
         if plan["cap"] and result.amount >= plan["cap"]:
             notes.append(templates["cap"] % {"cap": money(plan["cap"])})
         if overdue_amount > 0 and amount:
@@ -722,6 +775,7 @@ class DistributionRebateComputation(models.Model):
             ("invoice_date", ">=", self.date_from),
             ("invoice_date", "<=", self.date_to),
             ("display_type", "=", "product"),
+            ("dms_origin", "=", False),  # our own rebate credit notes, commission bills, ... are no sales
         ]
         products = agreement._product_ids()
         if products is not None:

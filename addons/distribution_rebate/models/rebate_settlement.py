@@ -3,6 +3,7 @@ import psycopg2
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
+from odoo.tools.sql import column_exists
 
 from odoo.addons.distribution_core.models.tier_validation import ENGINE
 
@@ -40,9 +41,18 @@ class DistributionRebateSettlement(models.Model):
     date_from = fields.Date(related="computation_id.date_from", store=True)
     date_to = fields.Date(related="computation_id.date_to", store=True)
     date = fields.Date(string="Settlement Date", required=True, default=fields.Date.context_today, readonly=True)
+    sequence = fields.Integer(string="Settlement No.", readonly=True, help="The n-th settlement of the period.")
+    basis = fields.Float(
+        string="Basis Settled", digits=(16, 2), readonly=True,
+        help="The period's basis this settlement paid on: what its frozen invoice lines sum to.",
+    )
     earned_to_date = fields.Monetary(readonly=True, help="What the period had earned when this settlement was made.")
     previously_settled = fields.Monetary(readonly=True, help="Paid by earlier settlements of the same period.")
-    amount = fields.Monetary(readonly=True, help="Earned to date minus previously settled.")
+    amount = fields.Monetary(
+        readonly=True,
+        help="Earned to date minus previously settled. Negative when the period earned less after it was "
+        "settled (goods returned late): the difference is billed back to the member.",
+    )
     state = fields.Selection(
         [("draft", "To Approve"), ("approved", "Approved"), ("posted", "Posted"), ("cancelled", "Cancelled")],
         default="draft",
@@ -54,10 +64,32 @@ class DistributionRebateSettlement(models.Model):
     move_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False, index=True)
     reversal_move_id = fields.Many2one("account.move", string="Reversal", readonly=True, copy=False)
 
-    _one_run_per_amount = models.UniqueIndex(
-        "(computation_id, earned_to_date) WHERE state != 'cancelled'",
-        "This period was already settled for this amount.",
+    # the n-th settlement of a period is made once (two runs that read the same settlements
+    # make the same number), and a period has one settlement waiting for approval at most
+    _one_per_number = models.UniqueIndex(
+        "(computation_id, sequence) WHERE state != 'cancelled'", "This period was already settled by this run."
     )
+    _one_open = models.UniqueIndex(
+        "(computation_id) WHERE state IN ('draft', 'approved')", "This period already has a settlement to approve."
+    )
+
+    def init(self):
+        """Documents settled before the DMS marked its own (an update): marked now, on their lines too."""
+        self.env.cr.execute(
+            """
+            UPDATE account_move m SET dms_origin = 'rebate_settlement'
+              FROM distribution_rebate_settlement s
+             WHERE m.id IN (s.move_id, s.reversal_move_id) AND m.dms_origin IS NULL
+            """
+        )
+        if self.env.cr.rowcount and column_exists(self.env.cr, "account_move_line", "dms_origin"):
+            self.env.cr.execute(
+                """
+                UPDATE account_move_line l SET dms_origin = m.dms_origin
+                  FROM account_move m
+                 WHERE m.id = l.move_id AND m.dms_origin = 'rebate_settlement' AND l.dms_origin IS NULL
+                """
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -86,13 +118,19 @@ class DistributionRebateSettlement(models.Model):
 
     @api.model
     def _settle(self, computations):
-        """Create the settlement of each computation for what it earned and was not paid yet.
-        Running it again creates nothing (same amount) and an open settlement is never doubled."""
+        """Create the settlement of each computation for what it earned and was not paid yet, or for
+        what it was overpaid (earned went down after a settlement: goods returned late), which is
+        billed back to the member. Running it again creates nothing and an open settlement is never
+        doubled. The computations are computed again first, in this transaction: the amount paid
+        and the invoice lines frozen as its basis are read from the same lines."""
         created = self.browse()
-        for computation in computations.sudo():
+        computations = computations.sudo()
+        for computation in computations:
             self._lock(computation)
-            open_settlements = computation.settlement_ids.filtered(lambda s: s.state in ("draft", "approved"))
-            if open_settlements:
+        computations._recompute()
+        for computation in computations:
+            settlements = computation.settlement_ids.filtered(lambda s: s.state != "cancelled")
+            if settlements.filtered(lambda s: s.state in ("draft", "approved")):
                 continue
             currency = computation.currency_id
             earned = computation.amount
@@ -105,13 +143,15 @@ class DistributionRebateSettlement(models.Model):
                     settlement = self.create(
                         {
                             "computation_id": computation.id,
+                            "sequence": max(settlements.mapped("sequence"), default=0) + 1,
+                            "basis": computation.basis,
                             "earned_to_date": earned,
                             "previously_settled": settled,
                             "amount": amount,
                         }
                     )
             except psycopg2.errors.UniqueViolation:
-                continue  # settled for this amount already (concurrent run)
+                continue  # settled already (concurrent run)
             computation._freeze_lines()
             settlement._dms_request_or_pass()
             created |= settlement
@@ -148,10 +188,16 @@ class DistributionRebateSettlement(models.Model):
                 move_type = "in_invoice" if amount > 0 else "in_refund"
             else:
                 move_type = "out_refund" if amount > 0 else "out_invoice"
-            label = self.env._(
-                "Rebate %(agreement)s, %(date_from)s – %(date_to)s",
-                agreement=agreement.name, date_from=settlement.date_from, date_to=settlement.date_to,
-            )
+            if amount > 0:
+                label = self.env._(
+                    "Rebate %(agreement)s, %(date_from)s – %(date_to)s",
+                    agreement=agreement.name, date_from=settlement.date_from, date_to=settlement.date_to,
+                )
+            else:
+                label = self.env._(
+                    "Rebate %(agreement)s, %(date_from)s – %(date_to)s: overpaid, billed back",
+                    agreement=agreement.name, date_from=settlement.date_from, date_to=settlement.date_to,
+                )
             move = self.env["account.move"].sudo().with_company(settlement.company_id).create(
                 {
                     "move_type": move_type,
@@ -160,6 +206,7 @@ class DistributionRebateSettlement(models.Model):
                     "date": settlement.date,
                     "invoice_origin": settlement.name,
                     "ref": label,
+                    "dms_origin": "rebate_settlement",
                     "invoice_line_ids": [
                         Command.create(
                             {

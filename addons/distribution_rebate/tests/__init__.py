@@ -5,3 +5,5 @@ from . import test_statement
 from . import test_rebate_diversion
 from . import test_statement_integrity
 from . import test_statement_property
+from . import test_rebate_money
+from . import test_rebate_ledger_properties

@@ -1,6 +1,8 @@
 from datetime import date, datetime
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -395,7 +397,8 @@ class TestRebateSettlement(RebateCommon):
         self.assertFalse(self.env["distribution.rebate.accrual"]._run(date(2025, 1, 31), agreement))
         # after settlement, nothing is left to accrue for the quarter
         q1 = agreement.computation_ids.filtered(lambda c: c.date_from == Q1)
-        q1._settle().action_approve()
+        with freeze_time("2025-02-10"):  # settled before the next accrual date
+            q1._settle().action_approve()
         february = self.env["distribution.rebate.accrual"]._run(date(2025, 2, 28), agreement)
         self.assertEqual(february.amount, 0.0)
         self.assertFalse(february.move_id)
