@@ -98,6 +98,11 @@ class DistributionCommission(models.Model):
     release_date = fields.Date(help="Available from this day: the delivery plus the return window.")
     origin_id = fields.Many2one("distribution.commission", string="Reverses", index="btree_not_null")
     withdrawal_id = fields.Many2one("distribution.commission.withdrawal", index="btree_not_null", ondelete="restrict")
+    split_from_id = fields.Many2one(
+        "distribution.commission", string="Part of", index="btree_not_null", readonly=True,
+        help="A withdrawal took only part of this commission: this is the rest of it. The goods' base and "
+        "quantity stay on the commission it is part of.",
+    )
 
     # ------------------------------------------------------------------
     # Earning: when the invoice is paid
@@ -190,8 +195,10 @@ class DistributionCommission(models.Model):
         lines = lines.filtered(lambda line: line.sale_line_ids and line.product_id)
         if not lines:
             return self.browse()
+        # a commission split by a withdrawal is reversed once, on the commission its parts came from
         commissions = self.search(
-            [("sale_line_id", "in", lines.sale_line_ids.ids), ("kind", "=", "commission")], order="id"
+            [("sale_line_id", "in", lines.sale_line_ids.ids), ("kind", "=", "commission"),
+             ("split_from_id", "=", False)], order="id"
         )
         by_sale_line = defaultdict(lambda: self.browse())
         for commission in commissions:
@@ -212,7 +219,7 @@ class DistributionCommission(models.Model):
         Before release the refunded part leaves the frozen commission (reversed, never paid);
         after it, it is clawed back from the available balance. Never more than was earned."""
         self.ensure_one()
-        if not self.quantity or self.state == "reversed" or self.kind != "commission":
+        if not self.quantity or self.state == "reversed" or self.kind != "commission" or self.split_from_id:
             return None
         currency = self.currency_id
         earned = currency.round(self.base_amount * self.rate / 100.0)

@@ -1,5 +1,8 @@
+import psycopg2
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import mute_logger
 
 from odoo.addons.distribution_core.models.tier_validation import ENGINE
 
@@ -51,15 +54,39 @@ class DistributionCommissionWithdrawal(models.Model):
             withdrawal.withholding_amount = withholding
             withdrawal.net_amount = withdrawal.amount - withholding
 
+    def init(self):
+        """Commission bills made before the DMS marked its own (an update): marked now."""
+        self.env.cr.execute(
+            """
+            UPDATE account_move m SET dms_origin = 'commission'
+              FROM distribution_commission_withdrawal w
+             WHERE m.id = w.move_id AND m.dms_origin IS NULL
+            """
+        )
+
     @api.model
     def _request(self, promoter, amount):
         """A withdrawal request, checked against the balance under a lock on the promoter: while one
         request is being made, another one for the same promoter is refused, and once it is
         committed the next one sees it (never an overdraft)."""
         promoter = promoter.sudo()
+        busy = self.env._("Another withdrawal of yours is being made right now; try again in a moment.")
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [WITHDRAWAL_LOCK, promoter.id])
         if not self.env.cr.fetchone()[0]:
-            raise UserError(self.env._("Another withdrawal of yours is being made right now; try again in a moment."))
+            raise UserError(busy)
+        # The balance is read from this transaction's snapshot, which may be older than a request
+        # committed meanwhile (REPEATABLE READ): the lock alone would not show it. So the promoter's
+        # row is locked and written before the balance is read: a transaction that started before
+        # another request of the promoter was committed fails here with a serialization error,
+        # and is run again (Odoo retries it) on a snapshot that sees that request.
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    "SELECT id FROM distribution_promoter WHERE id = %s FOR NO KEY UPDATE NOWAIT", [promoter.id]
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(busy) from None
+        self.env.cr.execute("UPDATE distribution_promoter SET write_date = write_date WHERE id = %s", [promoter.id])
         self.env["distribution.commission"].flush_model()
         self.env["distribution.commission.withdrawal"].flush_model()
         promoter.invalidate_recordset()
@@ -141,6 +168,7 @@ class DistributionCommissionWithdrawal(models.Model):
                 "ref": withdrawal.name,
                 "invoice_origin": withdrawal.name,
                 "invoice_line_ids": lines,
+                "dms_origin": "commission",
             }
             if company.commission_journal_id:
                 values["journal_id"] = company.commission_journal_id.id
@@ -164,9 +192,13 @@ class DistributionCommissionWithdrawal(models.Model):
             if currency.compare_amounts(remaining, 0) <= 0:
                 break
             if currency.compare_amounts(commission.amount, remaining) > 0:
+                # the rest stays available as a part of the same commission: what its goods earned
+                # (base, quantity) stays on the commission, which a refund reverses once
                 rest = currency.round(commission.amount - remaining)
                 commission.copy({"amount": rest, "state": "available", "withdrawal_id": False,
-                                 "origin_id": commission.origin_id.id})
+                                 "origin_id": commission.origin_id.id,
+                                 "split_from_id": (commission.split_from_id or commission).id,
+                                 "quantity": 0.0, "base_amount": 0.0})
                 commission.amount = remaining
             remaining = currency.round(remaining - commission.amount)
             taken |= commission
