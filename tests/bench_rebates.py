@@ -2,8 +2,11 @@
 
 Data: 1,000 members, 1,000 agreements of mixed types (flat, stepped
 retroactive, stepped progressive, growth; quarterly and yearly; half of them
-on product categories) and 1,000,000 posted invoice lines over 2025 (100,000
-invoices of 10 lines, 10 % credit notes). Posting invoices through the ORM runs
+on product categories) and about 1,000,000 posted invoice lines over 2025
+(106,000 invoices of 1 to 19 lines, 10 on average, products varying from one
+invoice of a member to the next; every member's 10th document is a credit note
+returning part of the goods of its previous invoice, at its prices: returns
+against the member's own purchases). Posting invoices through the ORM runs
 at about 180 lines/s here, so the invoices and their lines are cloned from one
 real invoice with SQL (INSERT ... SELECT over generate_series); they carry the
 product lines only (no receivable or tax line), which is all the basis reads,
@@ -44,8 +47,7 @@ from odoo import Command
 from odoo.tools import SQL
 
 N_MEMBERS = 1_000
-N_INVOICES = 100_000
-LINES_PER_INVOICE = 10
+N_INVOICES = 106_000
 N_PRODUCTS = 200
 SAMPLE = 10_000
 
@@ -90,7 +92,10 @@ def build(env):
     template.action_post()
     env.flush_all()
     line_template = template.invoice_line_ids.id
-    # invoices: one row per generate_series value
+    # invoices: one row per generate_series value, member g % N_MEMBERS, dated in the order of g
+    # over the year; every member's 10th invoice (of 4th, 14th, ...) is a credit note that returns
+    # part of the goods of its previous invoice (the one N_MEMBERS before: a few days earlier)
+    refund = f"(g / {N_MEMBERS}) % 10 = 3"
     cols, values = columns(
         cr,
         "account_move",
@@ -99,10 +104,10 @@ def build(env):
             "partner_id": "p.partner_id",
             "commercial_partner_id": "p.partner_id",
             "channel_member_id": "p.member_id",
-            "invoice_date": "DATE '2025-01-01' + (g % 365)",
-            "date": "DATE '2025-01-01' + (g % 365)",
-            "invoice_date_due": "DATE '2025-01-01' + (g % 365) + 30",
-            "move_type": "CASE WHEN g % 10 = 0 THEN 'out_refund' ELSE 'out_invoice' END",
+            "invoice_date": f"DATE '2025-01-01' + ((g - 1) * 365 / {N_INVOICES})",
+            "date": f"DATE '2025-01-01' + ((g - 1) * 365 / {N_INVOICES})",
+            "invoice_date_due": f"DATE '2025-01-01' + ((g - 1) * 365 / {N_INVOICES}) + 30",
+            "move_type": f"CASE WHEN {refund} THEN 'out_refund' ELSE 'out_invoice' END",
             "payment_state": "'paid'",
             "state": "'posted'",
         },
@@ -122,18 +127,33 @@ def build(env):
           FROM account_move t, generate_series(1, %s) g
           JOIN bench_member p ON p.k = g %% %s
          WHERE t.id = %s
-        RETURNING id
+        RETURNING id, name, move_type
         """,
         [N_INVOICES, N_MEMBERS, template.id],
     )
-    move_ids = [row[0] for row in cr.fetchall()]
+    moves = cr.fetchall()
     cr.execute("ANALYZE bench_member")
-    cr.execute("CREATE TEMP TABLE bench_move AS SELECT id, row_number() OVER (ORDER BY id) AS k FROM unnest(%s::int[]) id",
-               [move_ids])
+    # src: the invoice whose lines a move carries (its own; a credit note's, the invoice it returns)
+    cr.execute(
+        """
+        CREATE TEMP TABLE bench_move AS
+        SELECT id, g, CASE WHEN refund THEN g - %s ELSE g END AS src, refund
+          FROM unnest(%s::int[], %s::int[], %s::bool[]) AS v(id, g, refund)
+        """,
+        [N_MEMBERS, [m[0] for m in moves], [int(m[1].split("/")[1]) for m in moves],
+         [m[2] == "out_refund" for m in moves]],
+    )
     cr.execute("CREATE TEMP TABLE bench_product AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM unnest(%s::int[]) id",
                [products.ids])
     # fresh statistics, or the planner loops over 100,000 invoices for each of them
     cr.execute("ANALYZE bench_move; ANALYZE bench_product; ANALYZE account_move")
+    # an invoice has 1 to 19 lines (10 on average) of products that differ from one invoice of a
+    # member to the next; a credit note returns a quarter of the quantities of the first third of
+    # its invoice's lines, at the invoice's prices
+    quantity = "CASE WHEN m.refund THEN 1 + ((m.src * 7 + n) % 20) / 4 ELSE 1 + (m.src * 7 + n) % 20 END"
+    price = "(10.0 + (m.src + n) % 40)"
+    amount = f"({quantity}) * {price}"
+    sign = "CASE WHEN m.refund THEN 1 ELSE -1 END"
     cols, values = columns(
         cr,
         "account_move_line",
@@ -145,26 +165,28 @@ def build(env):
             "partner_id": "mv.partner_id",
             "date": "mv.date",
             "invoice_date": "mv.invoice_date",
-            "product_id": f"pa.ids[1 + (m.k * 13 + n * 17) % {N_PRODUCTS}]",
-            "quantity": "(1 + (m.k * 7 + n) % 20)",
-            "price_unit": "10.0 + (m.k + n) % 40",
-            "balance": "CASE WHEN mv.move_type = 'out_refund' THEN 1 ELSE -1 END * (1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40)",
-            "amount_currency": "CASE WHEN mv.move_type = 'out_refund' THEN 1 ELSE -1 END * (1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40)",
-            "price_subtotal": "(1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40)",
-            "price_total": "(1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40)",
-            "debit": "CASE WHEN mv.move_type = 'out_refund' THEN (1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40) ELSE 0 END",
-            "credit": "CASE WHEN mv.move_type = 'out_refund' THEN 0 ELSE (1 + (m.k * 7 + n) % 20) * (10.0 + (m.k + n) % 40) END",
+            "product_id": f"pa.ids[1 + (m.src * 37 + n * 17 + (m.src / {N_MEMBERS}) * 11) % {N_PRODUCTS}]",
+            "quantity": quantity,
+            "price_unit": price,
+            "balance": f"{sign} * {amount}",
+            "amount_currency": f"{sign} * {amount}",
+            "price_subtotal": amount,
+            "price_total": amount,
+            "debit": f"CASE WHEN m.refund THEN {amount} ELSE 0 END",
+            "credit": f"CASE WHEN m.refund THEN 0 ELSE {amount} END",
         },
     )
+    lines = "1 + (m.src * 7) %% 19"  # in the query text: % doubled
     cr.execute(
         f"""
         INSERT INTO account_move_line ({cols})
         SELECT {values}
-          FROM account_move_line t, bench_move m, generate_series(1, %s) n, account_move mv,
+          FROM account_move_line t, bench_move m, generate_series(1, 19) n, account_move mv,
                (SELECT array_agg(id ORDER BY k) AS ids FROM bench_product) pa
          WHERE t.id = %s AND mv.id = m.id
+           AND n <= CASE WHEN m.refund THEN 1 + ({lines}) / 3 ELSE {lines} END
         """,
-        [LINES_PER_INVOICE, line_template],
+        [line_template],
     )
     cr.execute("ANALYZE account_move; ANALYZE account_move_line")
     # agreements of every type
