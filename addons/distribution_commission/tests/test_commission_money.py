@@ -91,7 +91,8 @@ class TestWithdrawalConcurrency(TransactionCase):
                  "state": "available", "release_date": fields.Date.today()}
             )
             self.minimum = promoter.company_id.commission_min_withdrawal
-            cr.commit()  # pylint: disable=invalid-commit -- other transactions must see it
+            # other transactions must see it
+            cr.commit()  # pylint: disable=invalid-commit
             self.promoter_id, self.partner_id = promoter.id, partner.id
         self.addCleanup(self._cleanup)
 
@@ -101,7 +102,8 @@ class TestWithdrawalConcurrency(TransactionCase):
             cr.execute("DELETE FROM distribution_commission WHERE promoter_id = %s", [self.promoter_id])
             cr.execute("DELETE FROM distribution_promoter WHERE id = %s", [self.promoter_id])
             cr.execute("DELETE FROM res_partner WHERE id = %s", [self.partner_id])
-            cr.commit()  # pylint: disable=invalid-commit -- the test's data, removed
+            # the test's data, removed
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _env(self, cr):
         # the registry is given, not looked up by name: the lookup waits for the registry lock,
@@ -161,7 +163,8 @@ class TestWithdrawalConcurrency(TransactionCase):
                 barrier.wait(timeout=30)
                 try:
                     self._request(cr, amount)
-                    cr.commit()  # pylint: disable=invalid-commit -- a real request, then visible
+                    # a real request, then visible to the other
+                    cr.commit()  # pylint: disable=invalid-commit
                     outcomes.append("paid")
                 except (UserError, SerializationFailure) as error:
                     cr.rollback()

@@ -224,10 +224,9 @@ class DistributionRebateAgreement(models.Model):
     def _check_definition(self):
         for agreement in self:
             negative = [
-                label for name, label in (
-                    ("rate", self.env._("rate")), ("min_basis", self.env._("minimum basis")),
-                    ("cap_amount", self.env._("cap")), ("growth_target", self.env._("target basis")),
-                ) if (agreement[name] or 0.0) < 0
+                self._fields[name]._description_string(self.env)
+                for name in ("rate", "min_basis", "cap_amount", "growth_target")
+                if (agreement[name] or 0.0) < 0
             ]
             if negative:
                 raise ValidationError(

@@ -176,8 +176,8 @@ class TestRebateDefinitions(RebateCommon):
             ({"product_domain": "'PC-003'"}, "product filter"),
             ({"product_domain": "[('partner_id', '=', 1)]"}, "product filter"),
             ({"rate": -1.0}, "cannot be negative"),
-            ({"min_basis": -10.0}, "minimum basis cannot be negative"),
-            ({"cap_amount": -5.0}, "cap cannot be negative"),
+            ({"min_basis": -10.0}, "Minimum Basis cannot be negative"),
+            ({"cap_amount": -5.0}, "Cap per Period cannot be negative"),
         ):
             with self.subTest(vals=vals), self.assertRaisesRegex(ValidationError, message):
                 self._agreement(start=False, **vals)
