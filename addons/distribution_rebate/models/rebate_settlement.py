@@ -74,7 +74,16 @@ class DistributionRebateSettlement(models.Model):
     )
 
     def init(self):
-        """Documents settled before the DMS marked its own (an update): marked now, on their lines too."""
+        """Settlements made before they were numbered, and documents settled before the DMS marked
+        its own (an update): numbered and marked now, on their lines too."""
+        self.env.cr.execute(
+            """
+            UPDATE distribution_rebate_settlement s SET sequence = n.number
+              FROM (SELECT id, row_number() OVER (PARTITION BY computation_id ORDER BY id) AS number
+                      FROM distribution_rebate_settlement) n
+             WHERE n.id = s.id AND s.sequence IS NULL
+            """
+        )
         self.env.cr.execute(
             """
             UPDATE account_move m SET dms_origin = 'rebate_settlement'
