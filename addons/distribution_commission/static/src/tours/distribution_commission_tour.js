@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openMenuSteps } from "@distribution_core/tours/menu_utils";
 import { stepUtils } from "@web_tour/tour_utils";
 
 // The promoter finds his referral link and QR code.
@@ -107,16 +108,7 @@ registry.category("web_tour.tours").add("distribution_commission_approve", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
-        {
-            content: "Open Member Distribution",
-            trigger: '.o-dropdown[data-menu-xmlid="distribution_commission.menu_distribution_commission"]',
-            run: "click",
-        },
-        {
-            content: "Open the withdrawals",
-            trigger: '.o-dropdown-item[data-menu-xmlid="distribution_commission.menu_distribution_commission_withdrawal"]',
-            run: "click",
-        },
+        ...openMenuSteps("distribution_commission.menu_distribution_commission", "distribution_commission.menu_distribution_commission_withdrawal", "Open the withdrawals"),
         {
             content: "Open the request",
             trigger: ".o_data_row:contains(Promoter) .o_data_cell[name=name]",

@@ -1,18 +1,8 @@
 import { registry } from "@web/core/registry";
+import { openMenuSteps } from "@distribution_core/tours/menu_utils";
 import { stepUtils } from "@web_tour/tour_utils";
 
-const openMenu = (parentXmlid, xmlid) => [
-    {
-        content: "Open the menu",
-        trigger: `.o-dropdown[data-menu-xmlid="${parentXmlid}"]`,
-        run: "click",
-    },
-    {
-        content: "Open the sub-menu",
-        trigger: `.o-dropdown-item[data-menu-xmlid="${xmlid}"]`,
-        run: "click",
-    },
-];
+const openMenu = (parentXmlid, xmlid) => openMenuSteps(parentXmlid, xmlid, "Open the sub-menu");
 
 const pickMany2one = (field, text) => [
     {

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openMenuSteps } from "@distribution_core/tours/menu_utils";
 import { stepUtils } from "@web_tour/tour_utils";
 
 // A dealer orders from its distributor in the portal by pasting codes and using the catalogue.
@@ -79,16 +80,7 @@ registry.category("web_tour.tours").add("distribution_backend_approve_sell_in", 
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
-        {
-            content: "Open the Approvals menu",
-            trigger: '.o-dropdown[data-menu-xmlid="distribution_core.menu_distribution_approvals"]',
-            run: "click",
-        },
-        {
-            content: "Open my approval queue",
-            trigger: '.o-dropdown-item[data-menu-xmlid="distribution_core.menu_distribution_approval_queue"]',
-            run: "click",
-        },
+        ...openMenuSteps("distribution_core.menu_distribution_approvals", "distribution_core.menu_distribution_approval_queue", "Open my approval queue"),
         {
             content: "Open the large order",
             trigger: ".o_data_row:contains(Large sell-in order) button[name=action_open_document]",

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openMenuSteps } from "@distribution_core/tours/menu_utils";
 import { stepUtils } from "@web_tour/tour_utils";
 
 // A channel manager reviews and publishes a price version prepared by a colleague.
@@ -6,16 +7,7 @@ registry.category("web_tour.tours").add("distribution_price_publish", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
-        {
-            content: "Open the Pricing menu",
-            trigger: '.o-dropdown[data-menu-xmlid="distribution_core.menu_distribution_pricing"]',
-            run: "click",
-        },
-        {
-            content: "Open the price publications",
-            trigger: '.o-dropdown-item[data-menu-xmlid="distribution_core.menu_distribution_price_publication"]',
-            run: "click",
-        },
+        ...openMenuSteps("distribution_core.menu_distribution_pricing", "distribution_core.menu_distribution_price_publication", "Open the price publications"),
         {
             content: "Open the spring prices",
             trigger: ".o_data_cell:contains(Spring dealer prices)",

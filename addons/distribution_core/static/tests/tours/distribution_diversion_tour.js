@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openMenuSteps } from "@distribution_core/tours/menu_utils";
 import { stepUtils } from "@web_tour/tour_utils";
 
 // The channel manager confirms a diversion incident (窜货事件) with a penalty.
@@ -6,16 +7,7 @@ registry.category("web_tour.tours").add("distribution_diversion_confirm", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
-        {
-            content: "Open Anti-diversion",
-            trigger: '.o-dropdown[data-menu-xmlid="distribution_core.menu_distribution_anti_diversion"]',
-            run: "click",
-        },
-        {
-            content: "Open the incidents",
-            trigger: '.o-dropdown-item[data-menu-xmlid="distribution_core.menu_distribution_diversion_incident"]',
-            run: "click",
-        },
+        ...openMenuSteps("distribution_core.menu_distribution_anti_diversion", "distribution_core.menu_distribution_diversion_incident", "Open the incidents"),
         {
             content: "Open the incident under investigation: Jiangsu goods seen in Hangzhou",
             trigger: ".o_data_row:has(.o_data_cell:contains(Investigating)):has(.o_data_cell:contains(Hangzhou)) .o_data_cell[name=name]",

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openMenuSteps } from "@distribution_core/tours/menu_utils";
 import { stepUtils } from "@web_tour/tour_utils";
 
 // A channel manager's morning: the Channel dashboards, then the slow movers, down to one member's product.
@@ -6,19 +7,7 @@ registry.category("web_tour.tours").add("distribution_dashboard_manager", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
-        {
-            // in the menu bar, or under "More" when the screen is narrow
-            content: "Open the Reporting menu",
-            trigger:
-                '.o-dropdown[data-menu-xmlid="distribution_core.menu_distribution_reporting"]:visible, ' +
-                ".o_menu_sections_more button:visible",
-            run: "click",
-        },
-        {
-            content: "Open the dashboards",
-            trigger: '.o-dropdown-item[data-menu-xmlid="distribution_dashboard.menu_distribution_dashboards"]',
-            run: "click",
-        },
+        ...openMenuSteps("distribution_core.menu_distribution_reporting", "distribution_dashboard.menu_distribution_dashboards", "Open the dashboards"),
         {
             content: "The Channel Sales dashboard is open",
             trigger: ".o_spreadsheet_dashboard_action .o_search_panel_category_value.active:contains(Channel Sales)",
@@ -45,18 +34,7 @@ registry.category("web_tour.tours").add("distribution_dashboard_manager", {
         {
             trigger: ".o_spreadsheet_dashboard_action .o_renderer .o-grid",
         },
-        {
-            content: "Open the Channel Inventory menu",
-            trigger:
-                '.o-dropdown[data-menu-xmlid="distribution_stock.menu_distribution_inventory"]:visible, ' +
-                ".o_menu_sections_more button:visible",
-            run: "click",
-        },
-        {
-            content: "Open the slow movers",
-            trigger: '.o-dropdown-item[data-menu-xmlid="distribution_stock.menu_distribution_stock_analysis_slow"]',
-            run: "click",
-        },
+        ...openMenuSteps("distribution_stock.menu_distribution_inventory", "distribution_stock.menu_distribution_stock_analysis_slow", "Open the slow movers"),
         {
             content: "Open the Hangzhou dealer's slow movers",
             trigger: ".o_list_view .o_group_header:contains(Hangzhou Dealer)",

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openMenuSteps } from "@distribution_core/tours/menu_utils";
 import { stepUtils } from "@web_tour/tour_utils";
 
 // A channel manager creates a tiered agreement, computes the period and settles it.
@@ -6,16 +7,7 @@ registry.category("web_tour.tours").add("distribution_rebate_agreement_settle", 
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
-        {
-            content: "Open the Rebates menu",
-            trigger: '.o-dropdown[data-menu-xmlid="distribution_rebate.menu_distribution_rebate"]',
-            run: "click",
-        },
-        {
-            content: "Open the agreements",
-            trigger: '.o-dropdown-item[data-menu-xmlid="distribution_rebate.menu_distribution_rebate_agreement"]',
-            run: "click",
-        },
+        ...openMenuSteps("distribution_rebate.menu_distribution_rebate", "distribution_rebate.menu_distribution_rebate_agreement", "Open the agreements"),
         {
             content: "New agreement",
             trigger: ".o_list_button_add",

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openMenuSteps } from "@distribution_core/tours/menu_utils";
 import { stepUtils } from "@web_tour/tour_utils";
 
 // An accountant runs last month's statements and sends them.
@@ -6,16 +7,7 @@ registry.category("web_tour.tours").add("distribution_statement_run", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
-        {
-            content: "Open the Statements menu",
-            trigger: '.o-dropdown[data-menu-xmlid="distribution_rebate.menu_distribution_statement"]',
-            run: "click",
-        },
-        {
-            content: "Open the statement runs",
-            trigger: '.o-dropdown-item[data-menu-xmlid="distribution_rebate.menu_distribution_statement_run"]',
-            run: "click",
-        },
+        ...openMenuSteps("distribution_rebate.menu_distribution_statement", "distribution_rebate.menu_distribution_statement_run", "Open the statement runs"),
         {
             content: "New run (last month, all members by default)",
             trigger: ".o_list_button_add",
@@ -85,16 +77,7 @@ registry.category("web_tour.tours").add("distribution_statement_resolve", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
-        {
-            content: "Open the Statements menu",
-            trigger: '.o-dropdown[data-menu-xmlid="distribution_rebate.menu_distribution_statement"]',
-            run: "click",
-        },
-        {
-            content: "Open the disputes",
-            trigger: '.o-dropdown-item[data-menu-xmlid="distribution_rebate.menu_distribution_statement_dispute"]',
-            run: "click",
-        },
+        ...openMenuSteps("distribution_rebate.menu_distribution_statement", "distribution_rebate.menu_distribution_statement_dispute", "Open the disputes"),
         {
             content: "Open the dealer's dispute",
             trigger: ".o_data_row:contains(We received 9) .o_data_cell[name=comment]",
