@@ -12,6 +12,7 @@
         "security/distribution_pos_security.xml",
         "security/ir.model.access.csv",
         "data/barcode_rule_data.xml",
+        "data/store_staff_data.xml",
         "views/pos_config_views.xml",
         "views/loyalty_program_views.xml",
         "views/promotion_execution_views.xml",

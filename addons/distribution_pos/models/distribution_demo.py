@@ -99,7 +99,11 @@ class DistributionDemo(models.AbstractModel):
                     "partner_id": contact.id,
                     "company_id": hq.id,
                     "company_ids": [Command.set(hq.ids)],
-                    "group_ids": [Command.set(env.ref("distribution_pos.group_store_staff").ids)],
+                    # an internal user (store staff implies the POS user group, not the user type)
+                    "group_ids": [Command.set([env.ref("base.group_user").id,
+                                               env.ref("distribution_pos.group_store_staff").id])],
+                    # logging in opens the till of the store
+                    "action_id": env.ref("distribution_pos.action_open_store_pos").id,
                 }
             )
         # opening stock: most products, some none (to reorder), one not sold at all (a slow mover)
