@@ -40,6 +40,12 @@ class DistributionPromoter(models.Model):
                            "alipay_account": "zhouting@example.com", "withholding_rate": 20.0})
         mid = self.create({"company_id": hq.id, "partner_id": people[1].id, "parent_id": top.id,
                            "payout_method": "wechat", "wechat_account": "wx_chenchen"})
+        # 周婷 signs in to the portal (My Account → My Earnings); see config/demo-logins.txt
+        if not self.env["res.users"].with_context(active_test=False).search_count([("login", "=", "promoter")]):
+            self.env["res.users"].with_context(no_reset_password=True).create(
+                {"login": "promoter", "password": "promoter", "partner_id": people[0].id, "company_id": hq.id,
+                 "company_ids": [Command.set(hq.ids)], "group_ids": [Command.set(ref("base.group_portal").ids)]}
+            )
         customers = Partner.create(
             [{"name": name, "email": f"customer{i}@example.com"}
              for i, name in enumerate(["刘洋", "王芳", "李娜", "张伟"])]
