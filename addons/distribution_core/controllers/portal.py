@@ -17,6 +17,10 @@ class DistributionPortal(PortalAccount):
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
+        if not counters:
+            # /my itself: the channel's cards are for channel members only (a promoter or a customer
+            # with a portal login is not one)
+            values["is_channel_member"] = bool(request.env["distribution.member"]._for_user())
         if "channel_member_count" in counters:
             member = request.env["distribution.member"]._for_user()
             values["channel_member_count"] = (
