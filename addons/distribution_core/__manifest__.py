@@ -47,6 +47,7 @@
         "views/portal_ordering_templates.xml",
         "report/code_label_report.xml",
         "views/scan_templates.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/distribution_demo.xml",

@@ -19,3 +19,4 @@ from . import stock_picking
 from . import distribution_diversion
 from . import distribution_demo_diversion
 from . import ir_module
+from . import res_company

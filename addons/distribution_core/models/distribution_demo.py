@@ -627,6 +627,12 @@ class DistributionDemo(models.AbstractModel):
         products = {template.default_code: template.product_variant_id for template in templates}
         xmlids = {f"demo_product_{xmlid_name(code)}": product for code, product in products.items()}
         xmlids["demo_product_category"] = root
+        # the channel sells the brand's products, not whatever else the database holds (other demo
+        # data, deposits, down payments): portal catalogue, tier prices and stores' tills
+        hq.channel_categ_id = root
+        self.env["product.pricelist.item"].search(
+            [("pricelist_id.company_id", "=", hq.id), ("applied_on", "=", "3_global")]
+        ).write({"applied_on": "2_product_category", "categ_id": root.id})
         xmlids.update({f"demo_product_category_{key.lower()}": c for key, c in category_by_key.items()})
         self._demo_xmlids(xmlids)
         return products
@@ -640,7 +646,9 @@ class DistributionDemo(models.AbstractModel):
         higher one in Guangdong; a few hot items have their own floor."""
         south_rd = self.env["product.pricelist"].create({
             "name": "华南区域分销商价", "currency_id": hq.currency_id.id, "company_id": hq.id, "sequence": 30,
-            "item_ids": [Command.create({"applied_on": "3_global", "compute_price": "percentage", "percent_price": 33})],
+            "item_ids": [Command.create({"applied_on": "2_product_category", "compute_price": "percentage",
+                                         "categ_id": self.env.ref("distribution_core.demo_product_category").id,
+                                         "percent_price": 33})],
         })
         self.env["distribution.pricelist.rule"].create({
             "tier_id": self.env.ref("distribution_core.tier_regional_distributor").id,

@@ -543,10 +543,10 @@ class DistributionMember(models.Model):
         return self.sudo().parent_id.name if self.parent_id else self.sudo().company_id.name
 
     def _orderable_products(self, codes=None):
-        """Products a member can order, optionally only those matching codes
-        (internal reference or barcode, case and full-width insensitive)."""
+        """Products a member can order (the company's channel catalogue), optionally only those matching
+        codes (internal reference or barcode, case and full-width insensitive)."""
         self.ensure_one()
-        domain = Domain("sale_ok", "=", True) & Domain("company_id", "in", [False, self.company_id.id])
+        domain = Domain(self.company_id.sudo()._channel_product_domain())
         if codes is not None:
             variants = set(codes) | {code.lower() for code in codes}
             domain &= Domain("default_code", "in", list(variants)) | Domain("barcode", "in", list(codes))

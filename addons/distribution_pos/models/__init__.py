@@ -8,3 +8,4 @@ from . import pos_order
 from . import pos_replenishment
 from . import res_config_settings
 from . import pos_code_scan
+from . import product_template
