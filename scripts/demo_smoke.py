@@ -327,7 +327,7 @@ class Smoke:
                       label=f"/my card {href}")
             if href == "/my/channel/order":
                 codes = self.browser.evaluate(
-                    "Array.from(document.querySelectorAll('main table tbody tr td:first-child')).map(td => td.innerText.trim())"
+                    "Array.from(document.querySelectorAll('.o_channel_catalogue .o_channel_product')).map(li => li.dataset.code)"
                 ) or []
                 self.check_catalogue(login, "/my/channel/order catalogue", codes, "default_code")
         if "promoter" in role_text.lower() and "/my/earnings" not in links:
@@ -358,10 +358,10 @@ class Smoke:
             categ = company.get("channel_categ_id")
             products = self.rpc(
                 "product.product", "search_read", [("categ_id", "child_of", categ[0])],
-                fields=["default_code", "name"], context={"lang": "zh_CN", "active_test": False},
+                fields=["default_code", "barcode", "name"], context={"lang": "zh_CN", "active_test": False},
             ) if categ else []
             self._channel = {
-                "default_code": {p["default_code"] for p in products if p["default_code"]},
+                "default_code": {code for p in products for code in (p["default_code"], p["barcode"]) if code},
                 "name": {p["name"] for p in products},
             } if categ else {}
         return self._channel
