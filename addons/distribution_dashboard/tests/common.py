@@ -54,7 +54,7 @@ class DashboardCommon(RebateCommon):
     @classmethod
     def _statement(cls, member, month_end, state, sent=None, confirmed=None, number=None):
         record = cls.members[member]
-        return cls.env["distribution.statement"].create(
+        statement = cls.env["distribution.statement"].create(
             {
                 "number": number or f"ST/{member}/{month_end}/{state}",
                 "member_id": record.id,
@@ -63,11 +63,11 @@ class DashboardCommon(RebateCommon):
                 "currency_id": cls.env.company.currency_id.id,
                 "date_from": month_end.replace(day=1),
                 "date_to": month_end,
-                "state": state,
-                "sent_date": sent,
-                "confirmed_date": confirmed,
             }
         )
+        # a statement is born a draft; its state moves only through the statement's own step
+        statement._set_state(state, sent_date=sent, confirmed_date=confirmed)
+        return statement
 
     @classmethod
     def _statements(cls):
