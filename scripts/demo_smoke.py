@@ -313,9 +313,13 @@ class Smoke:
     def check_portal(self, login, role_text):
         cards = self.open(
             login, "/my",
-            "document.querySelector('.o_portal_my_home') && !document.querySelector('.o_portal_doc_spinner')"
-            " && JSON.stringify(Array.from(document.querySelectorAll('.o_portal_my_home .o_portal_index_card:not(.d-none) a[href]'))"
-            ".map(a => a.getAttribute('href')))",
+            # ready once the counters came (spinner gone) and the cards they reveal are shown: a portal
+            # user always has some (addresses, security), so an empty list only means "not yet" (the
+            # navigation from the login's own /my could be read before the new page ran its counters)
+            "document.readyState === 'complete' && document.querySelector('.o_portal_my_home')"
+            " && !document.querySelector('.o_portal_doc_spinner')"
+            " && (cards => cards.length && JSON.stringify(cards))(Array.from(document.querySelectorAll("
+            "'.o_portal_my_home .o_portal_index_card:not(.d-none) a[href]')).map(a => a.getAttribute('href')))",
         )
         if not cards:
             return
