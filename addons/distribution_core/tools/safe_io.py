@@ -28,18 +28,23 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-class UnsafeInputError(ValueError):
-    """An upload beyond the bounds; ``message`` is lazily translated (``translate(lang)``)."""
+class LazyMessageError(ValueError):
+    """An error whose ``message`` is a lazily translated text, told in the user's language at the end."""
 
     def __init__(self, message):
         super().__init__(message)
         self.message = message
 
     def translate(self, lang=None):
+        """The message in the given language (``en_US`` or None: the source text)."""
         message = self.message
         if hasattr(message, "_translate"):
             return message._translate(lang or "en_US")
         return str(message)
+
+
+class UnsafeInputError(LazyMessageError):
+    """An upload beyond the bounds."""
 
 
 def check_xlsx_archive(content, max_unpacked=MAX_UNPACKED_BYTES):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.distribution_core.tools.codes import normalize_code
-from odoo.addons.distribution_core.tools.safe_io import MAX_NUMBER, is_sane_number
+from odoo.addons.distribution_core.tools.safe_io import MAX_NUMBER, LazyMessageError, is_sane_number
 
 _lt = LazyTranslate(__name__)
 
@@ -35,21 +35,6 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 TRUE_WORDS = frozenset({"1", "y", "yes", "true", "t", "x", "on", "是", "有", "对", "真", "启用"})
 FALSE_WORDS = frozenset({"0", "n", "no", "false", "f", "off", "否", "无", "不", "假", "停用"})
-
-
-class LazyMessageError(ValueError):
-    """An error whose ``message`` is a lazily translated text, told in the user's language at the end."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def translate(self, lang=None):
-        """The message in the given language (``en_US`` or None: the source text)."""
-        message = self.message
-        if hasattr(message, "_translate"):
-            return message._translate(lang or "en_US")
-        return str(message)
 
 
 class CleaningError(LazyMessageError):
