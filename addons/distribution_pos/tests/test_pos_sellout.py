@@ -142,6 +142,20 @@ class TestStoreSellout(StorePosCommon):
             self.env["pos.config"].with_user(cashier).search([("id", "in", (self.pos_config_usd | self.config_b).ids)]),
             self.pos_config_usd,
         )
+        # warehouses: the store's own (its address is the store), nothing of HQ or other stores
+        own = self.env["stock.warehouse"].create(
+            {"name": "Store A stock", "code": "SSA", "partner_id": self.store_a.partner_id.id}
+        )
+        other = self.env["stock.warehouse"].create(
+            {"name": "Store B stock", "code": "SSB", "partner_id": self.config_b.channel_member_id.partner_id.id}
+        )
+        hq = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1) - own - other
+        Warehouse = self.env["stock.warehouse"].with_user(cashier)
+        self.assertEqual(Warehouse.search([("id", "in", (own | other | hq).ids)]), own)
+        with self.assertRaises(AccessError):
+            Warehouse.browse(other.id).read(["name"])
+        with self.assertRaises(AccessError):
+            Warehouse.browse(hq.id).read(["name"])
 
     def test_sellout_rebate_of_the_dealer(self):
         """A sell-out rebate for the dealer counts what its stores sold, returns deducted."""
