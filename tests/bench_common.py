@@ -41,3 +41,17 @@ def timed(func, repeat=5, before=None):
         if i:
             samples.append(elapsed)
     return statistics.median(samples)
+
+
+def columns(cr, table, overrides):
+    """The columns of `table` but id, and the expressions that copy them from a row `t` with the
+    given overrides (column -> SQL expression): for INSERT ... SELECT clones of real rows."""
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id' "
+        "ORDER BY ordinal_position",
+        [table],
+    )
+    names = [name for (name,) in cr.fetchall()]
+    # the expressions go into a query with parameters: a literal % must be doubled
+    expressions = ", ".join(overrides.get(n, f't."{n}"') for n in names).replace("%", "%%")
+    return ", ".join(f'"{n}"' for n in names), expressions

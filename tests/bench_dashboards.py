@@ -56,8 +56,7 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from bench_common import bench_env, timed
-from bench_rebates import columns
+from bench_common import bench_env, columns, timed
 from lxml import etree
 
 from odoo import Command

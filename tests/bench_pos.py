@@ -19,7 +19,7 @@ import sys
 import time
 from contextlib import closing
 
-from bench_rebates import columns as columns_sql
+from bench_common import columns as columns_sql
 
 from odoo import Command, sql_db
 from odoo.api import Environment

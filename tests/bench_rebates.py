@@ -41,7 +41,7 @@ import statistics
 import time
 from datetime import date
 
-from bench_common import bench_env, timed
+from bench_common import bench_env, columns, timed
 
 from odoo import Command
 from odoo.tools import SQL
@@ -50,18 +50,6 @@ N_MEMBERS = 1_000
 N_INVOICES = 106_000
 N_PRODUCTS = 200
 SAMPLE = 10_000
-
-
-def columns(cr, table, overrides):
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id' "
-        "ORDER BY ordinal_position",
-        [table],
-    )
-    names = [name for (name,) in cr.fetchall()]
-    # the expressions go into a query with parameters: a literal % must be doubled
-    expressions = ", ".join(overrides.get(n, f't."{n}"') for n in names).replace("%", "%%")
-    return ", ".join(f'"{n}"' for n in names), expressions
 
 
 def build(env):

@@ -19,8 +19,7 @@ Everything is rolled back at the end.
 import time
 from datetime import date
 
-from bench_common import bench_env
-from bench_rebates import columns
+from bench_common import bench_env, columns
 
 from odoo import Command
 

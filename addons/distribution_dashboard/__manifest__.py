@@ -11,6 +11,7 @@
     "depends": [
         "distribution_stock",
         "distribution_rebate",
+        "distribution_statement",
         "distribution_commission",
         "spreadsheet_dashboard",
     ],

@@ -1,7 +1,7 @@
 {
-    "name": "Channel Distribution (DMS) – Rebates and Statements",
-    "summary": "Rebate agreements (flat, stepped, growth), explainable computations, accruals and settlements; "
-    "electronic statements of account members confirm or dispute",
+    "name": "Channel Distribution (DMS) – Rebates",
+    "summary": "Rebate agreements (flat, stepped, growth), explainable computations, month-end accruals and "
+    "settlements by credit note through the approval engine; My Rebates in the portal",
     "version": "19.0.1.2.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
@@ -12,12 +12,8 @@
         "security/ir.model.access.csv",
         "security/distribution_rebate_security.xml",
         "data/distribution_rebate_data.xml",
-        "report/statement_report.xml",
-        "data/distribution_statement_data.xml",
         "views/distribution_rebate_agreement_views.xml",
-        "views/distribution_statement_views.xml",
         "views/portal_templates.xml",
-        "views/portal_statement_templates.xml",
     ],
     "demo": [
         "demo/distribution_rebate_demo.xml",

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from odoo.addons.distribution_rebate.models.statement import STATES
+from odoo.addons.distribution_statement.models.distribution_statement import STATES
 
 
 class DistributionStatementKpi(models.Model):

@@ -5,5 +5,4 @@ from . import rebate_agreement
 from . import rebate_computation
 from . import rebate_settlement
 from . import rebate_accrual
-from . import statement
 from . import rebate_demo

@@ -1,5 +1,4 @@
-from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -10,39 +9,6 @@ class ResCompany(models.Model):
     )
     rebate_expense_account_id = fields.Many2one("account.account")
     rebate_accrual_account_id = fields.Many2one("account.account", string="Accrued Rebate Account")
-    statement_reminder_days = fields.Integer(
-        string="Statement Reminder (days)",
-        default=7,
-        help="Remind the member of a statement neither confirmed nor disputed after this many days (0: never).",
-    )
-    statement_user_id = fields.Many2one(
-        "res.users",
-        string="Statement Accountant",
-        domain=lambda self: self._statement_accountant_domain(),
-        help="The responsible accountant of the statement runs and their statements (scheduled runs included): "
-        "answers their disputes.",
-    )
-
-    @api.model
-    def _statement_accountant_domain(self):
-        return [("share", "=", False), ("all_group_ids", "in", self.env.ref("account.group_account_invoice").ids)]
-
-    @api.model
-    def _is_statement_accountant(self, user):
-        """A real person with invoicing rights: not OdooBot, not a portal user."""
-        return bool(
-            user and user.active and not user.share and user.id != SUPERUSER_ID
-            and user.has_group("account.group_account_invoice")
-        )
-
-    @api.constrains("statement_user_id")
-    def _check_statement_user(self):
-        for company in self:
-            if company.statement_user_id and not self._is_statement_accountant(company.statement_user_id):
-                raise ValidationError(
-                    self.env._("%s is not an accountant: choose a user with invoicing rights.",
-                               company.statement_user_id.name)
-                )
 
 
 class ResConfigSettings(models.TransientModel):
@@ -51,8 +17,6 @@ class ResConfigSettings(models.TransientModel):
     rebate_journal_id = fields.Many2one(related="company_id.rebate_journal_id", readonly=False)
     rebate_expense_account_id = fields.Many2one(related="company_id.rebate_expense_account_id", readonly=False)
     rebate_accrual_account_id = fields.Many2one(related="company_id.rebate_accrual_account_id", readonly=False)
-    statement_reminder_days = fields.Integer(related="company_id.statement_reminder_days", readonly=False)
-    statement_user_id = fields.Many2one(related="company_id.statement_user_id", readonly=False)
 
 
 class TierDefinition(models.Model):

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from lxml import html
 
 from odoo import Command, fields
@@ -24,68 +22,6 @@ class TestRebateTour(RebateCommon, DistributionHttpCommon):
         self.assertEqual(settlement.amount, 602.0)  # 30,100 x 2%
         self.assertEqual(settlement.move_id.amount_total, 602.0)
         self.start_tour("/my/rebates", "distribution_rebate_portal", login="portal_dl_hz")
-
-
-@tagged("post_install", "-at_install")
-class TestStatementTour(RebateCommon, DistributionHttpCommon):
-    def _last_month(self):
-        first_this_month = fields.Date.today().replace(day=1)
-        return first_this_month - timedelta(days=1)
-
-    def test_run_dispute_resolve_confirm(self):
-        last_month = self._last_month()
-        invoice = self._invoice("dl_hz", last_month.replace(day=10), [(self.product_a, 10, 100.0)])
-        accountant = self.channel_manager
-        accountant.sudo().group_ids = [Command.link(self.env.ref("account.group_account_invoice").id)]
-        self.start_tour("/odoo", "distribution_statement_run", login="dist_manager")
-        run = self.env["distribution.statement.run"].search([], order="id desc", limit=1)
-        self.assertEqual(run.state, "done")
-        statement = run.statement_ids.filtered(lambda s: s.member_id == self.members["dl_hz"])
-        self.assertEqual((statement.state, statement.closing_balance), ("sent", 1000.0))
-        self.assertEqual(statement.line_ids.move_id, invoice)
-
-        self.start_tour("/my/statements", "distribution_statement_dispute", login="portal_dl_hz")
-        dispute = statement.dispute_ids
-        self.assertEqual((statement.state, dispute.comment), ("disputed", "We received 9, not 10"))
-        self.assertEqual(dispute.line_ids.move_id, invoice)
-        self.assertEqual(statement.activity_ids.user_id, accountant)
-
-        refund = self._invoice("dl_hz", last_month, [(self.product_a, 1, 100.0)], refund=True)
-        self.start_tour("/odoo", "distribution_statement_resolve", login="dist_manager")
-        corrected = dispute.corrected_statement_id
-        self.assertEqual((dispute.state, statement.state, corrected.state), ("resolved", "superseded", "sent"))
-        self.assertEqual(corrected.closing_balance, 900.0)
-        self.assertIn(refund.name, corrected.change_summary)
-
-        self.start_tour("/my/statements", "distribution_statement_confirm", login="portal_dl_hz")
-        self.assertEqual((corrected.state, corrected.confirmed_by_id), ("confirmed", self.users["dl_hz"]))
-
-    def test_portal_cannot_guess_another_members_statement(self):
-        last_month = self._last_month()
-        for key in ("dl_hz", "dl_nj"):
-            self._invoice(key, last_month, [(self.product_a, 1, 100.0)])
-        members = self.members["dl_hz"] | self.members["dl_nj"]
-        result = self.env["distribution.statement"]._generate(
-            members, last_month.replace(day=1), last_month, self.env.company
-        )
-        result["new"].action_send()
-        mine = result["new"].filtered(lambda s: s.member_id == self.members["dl_hz"])
-        theirs = result["new"] - mine
-        self.authenticate("portal_dl_hz", "portal_dl_hz")
-        self.assertEqual(self.url_open(f"/my/statements/{mine.id}").status_code, 200)
-        for suffix in ("", "/pdf", "/xlsx"):
-            response = self.url_open(f"/my/statements/{theirs.id}{suffix}")
-            self.assertEqual(response.status_code, 404, suffix)
-        xlsx = self.url_open(f"/my/statements/{mine.id}/xlsx")
-        self.assertEqual(xlsx.status_code, 200)
-        self.assertEqual(xlsx.content[:2], b"PK")
-        # posting a dispute on somebody else's statement is refused too
-        response = self.url_open(
-            f"/my/statements/{theirs.id}/dispute",
-            data={"comment": "not mine", "csrf_token": self._csrf(f"/my/statements/{mine.id}")},
-        )
-        self.assertEqual(response.status_code, 404)
-        self.assertFalse(theirs.dispute_ids)
 
 
 @tagged("post_install", "-at_install")

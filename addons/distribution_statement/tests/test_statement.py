@@ -6,14 +6,14 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..models.statement import amount_in_words
-from .common import RebateCommon
+from ..models.distribution_statement import amount_in_words
+from .common import StatementCommon
 
 START = date(2025, 1, 1)
 
 
 @tagged("post_install", "-at_install")
-class TestStatements(RebateCommon):
+class TestStatements(StatementCommon):
     """Statements of account against the ledger, to the cent."""
 
     @classmethod
@@ -62,12 +62,9 @@ class TestStatements(RebateCommon):
         foreign = self._invoice(
             "dl_hz", "2025-06-10", [(self.product_a, 1, 1000.0)], currency=eur, due="2025-07-10"
         )  # 250.00
-        agreement = self._agreement(rate=3.0)
-        computation = self._result(agreement, date(2025, 1, 1))  # Q1 basis 1,000 - 100: 27.00
-        self.assertEqual(computation.amount, 27.0)
-        settlement = computation._settle()
-        settlement.action_approve()
-        self.assertEqual(settlement.move_id.state, "posted")
+        # a rebate credit note of today (as distribution_rebate posts one: Q1's 3 % of 1,000 - 100)
+        rebate = self._invoice("dl_hz", self.today, [(self.product_a, 1, 27.0)], refund=True)
+        self.assertEqual(rebate.state, "posted")
         # the invoice of today from the common set-up (100.00) is in the period too
         result = self._generate()
         company_statement = self._statements()
@@ -194,7 +191,7 @@ class TestStatements(RebateCommon):
         statement = self._statements()
         self.assertEqual(statement.closing_balance, 1234.5)
         html = self.env["ir.actions.report"]._render_qweb_html(
-            "distribution_rebate.action_report_distribution_statement", statement.ids
+            "distribution_statement.action_report_distribution_statement", statement.ids
         )[0].decode()
         self.assertIn(statement.name, html)
         self.assertIn(statement.amount_in_words, html)

@@ -6,6 +6,12 @@ notes including rebates, payments, other entries) and the closing balance,
 read from the accounting so that it equals the partner's ledger to the cent,
 plus the open amounts by age at the period end. Once sent it is immutable: a
 correction is a new version that says what changed.
+
+This file is longer than the house's ~500 lines on purpose: it is the one model
+`distribution.statement`, whose collection (three grouped queries over the
+receivables), figures, versions and immutability must agree with each other
+(opening + entries = closing = open amounts by age); the run, the entries, the
+disputes and the attachment guard are in their own files.
 """
 
 import hashlib
@@ -47,12 +53,6 @@ FIGURES = {
     "total_debit", "total_credit", "closing_balance", "opening_balance_company", "closing_balance_company",
     "fingerprint", "line_ids", "number", "version", "previous_id", "change_summary", "xlsx_attachment_id",
 } | {name for name, _days in AGING}
-# what an attachment of a sent statement (its XLSX copy, the PDF sent) may no longer change: its content,
-# its name and what it is attached to
-ATTACHMENT_FIELDS = {
-    "raw", "datas", "db_datas", "store_fname", "checksum", "file_size", "mimetype", "url", "type", "name",
-    "res_model", "res_id", "res_field", "company_id",
-}
 # the state machine: the methods below pass it to write()
 STATE_KEY = object()
 
@@ -65,144 +65,6 @@ def amount_in_words(env, amount, currency):
         return cn2an.an2cn(f"{rounded:.2f}", "rmb")
     words = currency.amount_to_text(abs(rounded))
     return env._("Minus %s", words) if rounded < 0 else words
-
-
-class DistributionStatementRun(models.Model):
-    _name = "distribution.statement.run"
-    _description = "Statement Run"
-    _inherit = ["mail.thread"]
-    _order = "date_to desc, id desc"
-
-    name = fields.Char(required=True, default=lambda self: self.env._("New"), copy=False, readonly=True)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    date_from = fields.Date(
-        string="Period Start",
-        required=True,
-        default=lambda self: (fields.Date.context_today(self).replace(day=1) - timedelta(days=1)).replace(day=1),
-    )
-    date_to = fields.Date(
-        string="Period End",
-        required=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1) - timedelta(days=1),
-    )
-    scope = fields.Selection(
-        [("all", "All members"), ("tier", "A channel tier"), ("territory", "A sales territory"), ("members", "Chosen members")],
-        default="all",
-        required=True,
-    )
-    tier_id = fields.Many2one("distribution.tier", string="Channel Tier")
-    territory_id = fields.Many2one("distribution.territory", string="Sales Territory")
-    member_ids = fields.Many2many("distribution.member", string="Members")
-    user_id = fields.Many2one(
-        "res.users", string="Responsible Accountant", default=lambda self: self._default_user_id(),
-        domain=lambda self: self.env["res.company"]._statement_accountant_domain(),
-        help="Disputes of these statements are assigned to this user (default: the Statement Accountant of the "
-        "Accounting settings).",
-    )
-    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft", required=True, tracking=True)
-    statement_ids = fields.One2many("distribution.statement", "run_id", string="Statements")
-    statement_count = fields.Integer(compute="_compute_statement_count")
-    last_run_summary = fields.Char(readonly=True)
-
-    _dates = models.Constraint("CHECK(date_to >= date_from)", "The period must end after it starts.")
-
-    @api.model
-    def _default_user_id(self):
-        company = self.env.company
-        if company.statement_user_id:
-            return company.statement_user_id
-        users = self.env["res.users"]
-        return self.env.user if company._is_statement_accountant(self.env.user) else users
-
-    @api.constrains("user_id")
-    def _check_user_id(self):
-        for run in self:
-            if run.user_id and not self.env["res.company"]._is_statement_accountant(run.user_id):
-                raise ValidationError(
-                    self.env._("%s is not an accountant: choose a user with invoicing rights.", run.user_id.name)
-                )
-
-    @api.onchange("date_to")
-    def _onchange_date_to(self):
-        if self.date_to and (not self.date_from or self.date_from > self.date_to):
-            self.date_from = self.date_to.replace(day=1)
-
-    def _compute_statement_count(self):
-        counts = dict(
-            self.env["distribution.statement"]._read_group([("run_id", "in", self.ids)], ["run_id"], ["__count"])
-        )
-        for run in self:
-            run.statement_count = counts.get(run, 0)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if "user_id" not in vals:
-                # the accountant of the run's company (the default only knows the user's current company)
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["user_id"] = company.statement_user_id.id or self._default_user_id().id
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                # the run is named after its period's year, like its statements
-                period_end = vals.get("date_to") or self._fields["date_to"].default(self)
-                vals["name"] = self.env["ir.sequence"].with_context(
-                    ir_sequence_date=fields.Date.to_string(fields.Date.to_date(period_end))
-                ).next_by_code("distribution.statement.run") or "/"
-        return super().create(vals_list)
-
-    def _members(self):
-        self.ensure_one()
-        domain = [("company_id", "=", self.company_id.id), ("state", "in", ("active", "suspended"))]
-        if self.scope == "tier":
-            domain.append(("tier_id", "=", self.tier_id.id))
-        elif self.scope == "territory":
-            domain.append(("territory_id", "child_of", self.territory_id.id))
-        elif self.scope == "members":
-            return self.member_ids
-        return self.env["distribution.member"].search(domain)
-
-    def action_run(self):
-        for run in self:
-            members = run._members()
-            if not members:
-                raise UserError(self.env._("No member matches this run."))
-            if not run.user_id:
-                run.user_id = run.company_id.statement_user_id
-            if not run.user_id:
-                raise UserError(
-                    self.env._(
-                        "Choose the responsible accountant of the run, or set the Statement Accountant in the "
-                        "Accounting settings: the members' disputes go to this person."
-                    )
-                )
-            result = self.env["distribution.statement"]._generate(
-                members, run.date_from, run.date_to, run.company_id, run=run
-            )
-            run.write(
-                {
-                    "state": "done",
-                    "last_run_summary": self.env._(
-                        "%(new)s new, %(versions)s new versions, %(unchanged)s unchanged, "
-                        "%(skipped)s members without entries nor balance",
-                        new=len(result["new"]), versions=len(result["versions"]), unchanged=len(result["unchanged"]),
-                        skipped=len(result["skipped"]),
-                    ),
-                }
-            )
-        return self.action_view_statements() if len(self) == 1 else True
-
-    def action_send(self):
-        statements = self.statement_ids.filtered(lambda s: s.state == "draft")
-        if not statements:
-            raise UserError(self.env._("Every statement of this run was already sent."))
-        statements.action_send()
-        return True
-
-    def action_view_statements(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("distribution_rebate.distribution_statement_action")
-        action["domain"] = [("run_id", "=", self.id)]
-        action["context"] = {"search_default_current": 1}
-        return action
 
 
 class DistributionStatement(models.Model):
@@ -855,7 +717,7 @@ class DistributionStatement(models.Model):
     def _pdf_content(self):
         self.ensure_one()
         return self.env["ir.actions.report"].sudo()._render_qweb_pdf(
-            "distribution_rebate.action_report_distribution_statement", self.ids
+            "distribution_statement.action_report_distribution_statement", self.ids
         )[0]
 
     def action_download_xlsx(self):
@@ -884,7 +746,7 @@ class DistributionStatement(models.Model):
     # ------------------------------------------------------------------
     def action_send(self):
         """Email each statement with its PDF and mark it sent (then it is immutable)."""
-        template = self.env.ref("distribution_rebate.mail_template_statement")
+        template = self.env.ref("distribution_statement.mail_template_statement")
         for statement in self:
             if statement.state not in ("draft", "sent"):
                 raise UserError(self.env._("Statement %s was already answered.", statement.name))
@@ -915,7 +777,7 @@ class DistributionStatement(models.Model):
             statement.message_post(
                 body=self.env._("Statement confirmed by %s.", self.env.user.name), subtype_xmlid="mail.mt_note"
             )
-            statement.activity_feedback(["distribution_rebate.mail_activity_statement_dispute"])
+            statement.activity_feedback(["distribution_statement.mail_activity_statement_dispute"])
         return True
 
     def _dispute(self, lines, comment, files=None):
@@ -953,7 +815,7 @@ class DistributionStatement(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         statement.activity_schedule(
-            "distribution_rebate.mail_activity_statement_dispute",
+            "distribution_statement.mail_activity_statement_dispute",
             user_id=(statement.responsible_id or statement.company_id.statement_user_id or self.env.ref("base.user_admin")).id,
             note=comment,
         )
@@ -984,7 +846,7 @@ class DistributionStatement(models.Model):
     @api.model
     def _cron_remind(self):
         """Remind the members of the statements neither confirmed nor disputed after N days."""
-        template = self.env.ref("distribution_rebate.mail_template_statement_reminder")
+        template = self.env.ref("distribution_statement.mail_template_statement_reminder")
         now = fields.Datetime.now()
         for company in self.env["res.company"].search([]):
             days = company.statement_reminder_days
@@ -1006,236 +868,3 @@ class DistributionStatement(models.Model):
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Statement %s", self.name).replace("/", "-")
-
-
-class DistributionStatementLine(models.Model):
-    _name = "distribution.statement.line"
-    _description = "Statement Entry"
-    _order = "statement_id, sequence, id"
-
-    statement_id = fields.Many2one("distribution.statement", required=True, ondelete="cascade", index=True)
-    member_id = fields.Many2one(related="statement_id.member_id")
-    state = fields.Selection(related="statement_id.state", string="Statement State")
-    currency_id = fields.Many2one(related="statement_id.currency_id")
-    company_currency_id = fields.Many2one(related="statement_id.company_currency_id")
-    sequence = fields.Integer()
-    move_line_id = fields.Many2one("account.move.line", string="Journal Item", index=True, ondelete="set null")
-    move_id = fields.Many2one("account.move", string="Entry", ondelete="set null")
-    date = fields.Date()
-    date_maturity = fields.Date(string="Due Date")
-    reference = fields.Char(string="Document")
-    name = fields.Char(string="Description")
-    document_type = fields.Selection(DOCUMENT_TYPES, string="Type")
-    debit = fields.Monetary()
-    credit = fields.Monetary()
-    cumulative = fields.Monetary(string="Balance")
-    amount_company = fields.Monetary(string="Amount (Company Currency)", currency_field="company_currency_id")
-    foreign_currency_id = fields.Many2one(
-        "res.currency", string="Own Currency",
-        help="The currency of an item on a statement of another currency (a USD payment of a CNY invoice): the "
-        "statement shows it at its booked amount, and its own amount here.",
-    )
-    amount_currency = fields.Monetary(
-        string="Amount in Own Currency", currency_field="foreign_currency_id",
-        help="The item's amount in its own currency, when it differs from the statement's.",
-    )
-    dispute_ids = fields.Many2many(
-        "distribution.statement.dispute", "distribution_statement_dispute_line_rel", "line_id", "dispute_id",
-        string="Disputes",
-    )
-    disputed = fields.Boolean(compute="_compute_disputed", search="_search_disputed")
-    dispute_comment = fields.Text(compute="_compute_disputed")
-
-    def _compute_disputed(self):
-        for line in self:
-            disputes = line.dispute_ids
-            line.disputed = bool(disputes)
-            line.dispute_comment = "\n".join(disputes.mapped("comment"))
-
-    def _search_disputed(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            return NotImplemented
-        positive = (operator == "=") == value
-        return [("dispute_ids", "!=" if positive else "=", False)]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        statements = self.env["distribution.statement"].browse(
-            {vals.get("statement_id") for vals in vals_list if vals.get("statement_id")}
-        )
-        if any(statement.state != "draft" for statement in statements):
-            raise UserError(self.env._("No entry can be added to a sent statement: issue a corrected version instead."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        statements = self.statement_id
-        if vals.get("statement_id"):
-            statements |= self.env["distribution.statement"].browse(vals["statement_id"])
-        if any(statement.state != "draft" for statement in statements):
-            raise UserError(self.env._("The entries of a sent statement cannot be changed."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_drafts(self):
-        if any(line.statement_id.state != "draft" for line in self):
-            raise UserError(self.env._("The entries of a sent statement cannot be deleted."))
-
-    def action_open_entry(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": self.move_id.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
-
-
-class DistributionStatementDispute(models.Model):
-    _name = "distribution.statement.dispute"
-    _description = "Statement Dispute"
-    _inherit = ["mail.thread"]
-    _order = "create_date desc, id desc"
-    _rec_name = "statement_id"
-
-    statement_id = fields.Many2one("distribution.statement", required=True, ondelete="cascade", index=True, readonly=True)
-    member_id = fields.Many2one(related="statement_id.member_id", store=True)
-    partner_id = fields.Many2one(related="statement_id.partner_id")
-    company_id = fields.Many2one(related="statement_id.company_id", store=True)
-    currency_id = fields.Many2one(related="statement_id.currency_id")
-    line_ids = fields.Many2many(
-        "distribution.statement.line", "distribution_statement_dispute_line_rel", "dispute_id", "line_id",
-        string="Disputed Entries", readonly=True,
-    )
-    move_line_ids = fields.Many2many("account.move.line", compute="_compute_move_line_ids", string="Journal Items")
-    disputed_amount = fields.Monetary(compute="_compute_move_line_ids")
-    comment = fields.Text(required=True, readonly=True)
-    attachment_ids = fields.Many2many("ir.attachment", readonly=True)
-    disputed_by_id = fields.Many2one("res.users", readonly=True)
-    state = fields.Selection([("open", "Open"), ("resolved", "Resolved")], default="open", required=True, tracking=True)
-    resolution = fields.Selection(
-        [("explanation", "Explanation"), ("adjustment", "Adjusting entry"), ("correction", "Corrected statement")],
-        tracking=True,
-    )
-    answer = fields.Text(help="Shown to the member in the portal.")
-    adjustment_move_id = fields.Many2one("account.move", string="Adjusting Entry")
-    corrected_statement_id = fields.Many2one("distribution.statement", readonly=True)
-    resolved_by_id = fields.Many2one("res.users", readonly=True)
-    resolved_date = fields.Datetime(readonly=True)
-
-    @api.depends("line_ids")
-    def _compute_move_line_ids(self):
-        for dispute in self:
-            dispute.move_line_ids = dispute.line_ids.move_line_id
-            dispute.disputed_amount = sum(dispute.line_ids.mapped("debit")) - sum(dispute.line_ids.mapped("credit"))
-
-    def action_resolve(self):
-        """Answer the member: with an explanation, an adjusting entry, or a corrected statement."""
-        for dispute in self:
-            if dispute.state != "open":
-                raise UserError(self.env._("This dispute is already resolved."))
-            if not dispute.resolution:
-                raise UserError(self.env._("Choose how the dispute is resolved."))
-            if not (dispute.answer or "").strip():
-                raise UserError(self.env._("Write the answer the member will read."))
-            if dispute.resolution == "adjustment" and (
-                not dispute.adjustment_move_id or dispute.adjustment_move_id.state != "posted"
-            ):
-                raise UserError(self.env._("Choose the posted adjusting entry."))
-            statement = dispute.statement_id
-            values = {"state": "resolved", "resolved_by_id": self.env.user.id, "resolved_date": fields.Datetime.now()}
-            if dispute.resolution == "correction":
-                values["corrected_statement_id"] = statement.action_issue_correction().id
-            dispute.write(values)
-            if statement.state == "disputed" and not statement.dispute_ids.filtered(lambda d: d.state == "open"):
-                statement._set_state("resolved")
-            statement.activity_feedback(["distribution_rebate.mail_activity_statement_dispute"])
-            statement.message_post(
-                body=self.env._("Your dispute was answered: %s", dispute.answer),
-                partner_ids=statement.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
-        return True
-
-    def action_open(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
-
-    def action_open_statement(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "distribution.statement",
-            "res_id": self.statement_id.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
-
-
-class IrAttachment(models.Model):
-    """The files of a sent statement (its XLSX copy, the PDF that was emailed) are part of it: they
-    can neither be replaced, renamed, re-pointed nor deleted, and no file is added to it afterwards
-    (the member's evidence goes to the dispute, a correction is a new version)."""
-
-    _inherit = "ir.attachment"
-
-    @api.model
-    def _dms_sent_statements(self, pairs):
-        """The statements, among (res_model, res_id) pairs, that are no longer drafts."""
-        ids = {res_id for res_model, res_id in pairs if res_model == "distribution.statement" and res_id}
-        if not ids:
-            return self.env["distribution.statement"]
-        statements = self.env["distribution.statement"].sudo().browse(ids).exists()
-        return statements.filtered(lambda s: s.state != "draft")
-
-    def _dms_check_statement_files(self, vals=None):
-        pairs = set()
-        if self:
-            self.env["ir.attachment"].flush_model(["res_model", "res_id"])
-            self.env.cr.execute(
-                "SELECT res_model, res_id FROM ir_attachment WHERE id = ANY(%s) AND res_model = 'distribution.statement'",
-                [list(self.ids)],
-            )
-            pairs.update(self.env.cr.fetchall())
-        if vals and (vals.get("res_model") or vals.get("res_id")):
-            targets = {vals.get("res_model")} if vals.get("res_model") else {model for model, _id in pairs}
-            for model in targets:
-                pairs.add((model, vals.get("res_id")))
-        sent = self._dms_sent_statements(pairs)
-        if sent:
-            raise UserError(
-                self.env._(
-                    "The files of statement %s, which was sent, cannot be changed: issue a corrected version instead.",
-                    sent[0].name,
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if self.env.context.get("dms_statement_state") is not STATE_KEY:
-            sent = self._dms_sent_statements({(vals.get("res_model"), vals.get("res_id")) for vals in vals_list})
-            if sent:
-                raise UserError(
-                    self.env._(
-                        "No file can be added to statement %s, which was sent: attach it to a dispute, or issue a "
-                        "corrected version.", sent[0].name,
-                    )
-                )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if ATTACHMENT_FIELDS & set(vals):
-            internal = self.env.context.get("dms_statement_state") is STATE_KEY
-            # the statement's own emails may attach their PDF to it; nothing may change a file already there
-            self._dms_check_statement_files(None if internal else vals)
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_sent_statement(self):
-        self._dms_check_statement_files()

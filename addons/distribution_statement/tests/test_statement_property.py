@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from odoo.tests import tagged
 
-from .common import RebateCommon
+from .common import StatementCommon
 
 # CNY per USD, by month of 2025 (Odoo's rate is its inverse: USD per CNY)
 CNY_PER_USD = {1: 8, 2: 10, 3: 5, 4: 8, 5: 10, 6: 10, 7: 10}
@@ -106,7 +106,7 @@ def expected(documents, date_from, date_to):
 
 
 @tagged("post_install", "-at_install")
-class TestStatementProperty(RebateCommon):
+class TestStatementProperty(StatementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -4,10 +4,10 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from .portal import RebatePortal
+from odoo.addons.distribution_core.controllers.portal import DistributionPortal
 
 
-class StatementPortal(RebatePortal):
+class StatementPortal(DistributionPortal):
     """'My Statements': a member's statements of account, to download, confirm or dispute line by line."""
 
     def _prepare_home_portal_values(self, counters):
@@ -34,7 +34,7 @@ class StatementPortal(RebatePortal):
         statements = request.env["distribution.statement"].search([], order="date_to desc, number desc, version desc")
         values = self._prepare_portal_layout_values()
         values.update({"page_name": "channel_statements", "statements": statements})
-        return request.render("distribution_rebate.portal_my_statements", values)
+        return request.render("distribution_statement.portal_my_statements", values)
 
     @http.route(["/my/statements/<int:statement_id>"], type="http", auth="public", website=True)
     def portal_statement(self, statement_id, access_token=None, message=None, error=None, **kwargs):
@@ -50,7 +50,7 @@ class StatementPortal(RebatePortal):
                 "token": access_token,
             }
         )
-        return request.render("distribution_rebate.portal_statement", values)
+        return request.render("distribution_statement.portal_statement", values)
 
     @http.route(["/my/statements/<int:statement_id>/confirm"], type="http", auth="user", methods=["POST"], website=True)
     def portal_statement_confirm(self, statement_id, **kwargs):
@@ -79,7 +79,7 @@ class StatementPortal(RebatePortal):
     def portal_statement_pdf(self, statement_id, access_token=None, **kwargs):
         statement = self._statement(statement_id, access_token)
         return self._show_report(
-            model=statement, report_type="pdf", report_ref="distribution_rebate.action_report_distribution_statement",
+            model=statement, report_type="pdf", report_ref="distribution_statement.action_report_distribution_statement",
             download=True,
         )
 

@@ -7,7 +7,7 @@ registry.category("web_tour.tours").add("distribution_statement_run", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
-        ...openMenuSteps("distribution_rebate.menu_distribution_statement", "distribution_rebate.menu_distribution_statement_run", "Open the statement runs"),
+        ...openMenuSteps("distribution_statement.menu_distribution_statement", "distribution_statement.menu_distribution_statement_run", "Open the statement runs"),
         {
             content: "New run (last month, all members by default)",
             trigger: ".o_list_button_add",
@@ -77,7 +77,7 @@ registry.category("web_tour.tours").add("distribution_statement_resolve", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("distribution_core.menu_distribution_root", "Open the Channel app"),
-        ...openMenuSteps("distribution_rebate.menu_distribution_statement", "distribution_rebate.menu_distribution_statement_dispute", "Open the disputes"),
+        ...openMenuSteps("distribution_statement.menu_distribution_statement", "distribution_statement.menu_distribution_statement_dispute", "Open the disputes"),
         {
             content: "Open the dealer's dispute",
             trigger: ".o_data_row:contains(We received 9) .o_data_cell[name=comment]",

@@ -9,12 +9,12 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.distribution_core.tests.common import DistributionHttpCommon
 
-from .common import RebateCommon
+from .common import StatementCommon
 
 FROZEN = "cannot be changed|cannot be deleted|No entry can be added|No file can be added"
 
 
-class StatementCommon(RebateCommon):
+class AccountantCommon(StatementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -41,7 +41,7 @@ class StatementCommon(RebateCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSentStatementImmutable(StatementCommon):
+class TestSentStatementImmutable(AccountantCommon):
     def test_nobody_changes_a_sent_statement(self):
         self._invoice("dl_hz", "2025-03-05", [(self.product_a, 10, 100.0)])
         self._invoice("dl_nj", "2025-03-05", [(self.product_a, 1, 100.0)])
@@ -116,7 +116,7 @@ class TestSentStatementImmutable(StatementCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestStatementNumbersAndPeople(StatementCommon):
+class TestStatementNumbersAndPeople(AccountantCommon):
     def test_number_carries_the_period_year(self):
         self._invoice("dl_hz", "2024-12-05", [(self.product_a, 1, 100.0)])
         december = self._statement(date_from=date(2024, 12, 1), date_to=date(2024, 12, 31))
@@ -168,7 +168,7 @@ class TestStatementNumbersAndPeople(StatementCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestStatementBoundaries(StatementCommon):
+class TestStatementBoundaries(AccountantCommon):
     def test_first_day_of_the_period_is_in_the_period_only(self):
         self._invoice("dl_hz", "2025-02-28", [(self.product_a, 1, 200.0)])
         first_day = self._invoice("dl_hz", "2025-03-01", [(self.product_a, 1, 30.0)])
@@ -206,7 +206,7 @@ class TestStatementBoundaries(StatementCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestStatementDisputeFiles(RebateCommon, DistributionHttpCommon):
+class TestStatementDisputeFiles(StatementCommon, DistributionHttpCommon):
     def test_refused_dispute_leaves_no_file(self):
         self._invoice("dl_hz", "2025-03-05", [(self.product_a, 10, 100.0)])
         members = self.members["dl_hz"]
@@ -241,7 +241,7 @@ class TestStatementDisputeFiles(RebateCommon, DistributionHttpCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestStatementCurrencies(StatementCommon):
+class TestStatementCurrencies(AccountantCommon):
     """The issue's CNY company with USD documents, played by the test company and EUR ("usd" below):
     1 EUR = 8 company units until 14 March 2025, 10 from 15 March."""
 
@@ -296,7 +296,7 @@ class TestStatementCurrencies(StatementCommon):
         self._assert_adds_up(cny, self._ledger("dl_hz", date(2025, 3, 31)))
         # the XLSX and the PDF show the payment's own amount too
         html = self.env["ir.actions.report"]._render_qweb_html(
-            "distribution_rebate.action_report_distribution_statement", cny.ids
+            "distribution_statement.action_report_distribution_statement", cny.ids
         )[0].decode()
         self.assertIn("50.00", html)
 

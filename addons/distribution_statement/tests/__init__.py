@@ -1,0 +1,4 @@
+from . import test_statement
+from . import test_statement_integrity
+from . import test_statement_property
+from . import test_statement_ui
