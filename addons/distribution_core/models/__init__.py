@@ -13,6 +13,7 @@ from . import distribution_price_publication
 from . import sale_order_line
 from . import tier_validation
 from . import distribution_channel_order
+from . import distribution_channel_dimension_mixin
 from . import distribution_sellout
 from . import distribution_code
 from . import stock_picking

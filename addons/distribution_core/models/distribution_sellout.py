@@ -11,19 +11,13 @@ class DistributionSellout(models.Model):
     which keeps the rebate addon independent of the POS."""
 
     _name = "distribution.sellout"
+    _inherit = ["distribution.channel.dimension.mixin"]
     _description = "Channel Sell-out"
     _auto = False
     _order = "date desc, member_id, product_id"
     _rec_name = "product_id"
 
     date = fields.Date(readonly=True, help="The member's local day of the sale.")
-    member_id = fields.Many2one("distribution.member", readonly=True)
-    tier_id = fields.Many2one("distribution.tier", string="Channel Tier", readonly=True)
-    territory_id = fields.Many2one("distribution.territory", string="Sales Territory", readonly=True)
-    parent_member_id = fields.Many2one("distribution.member", string="Supplier", readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True)
-    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     quantity = fields.Float(readonly=True, digits="Product Unit", help="Returns count negative.")
     amount = fields.Monetary(

@@ -17,19 +17,13 @@ class DistributionChannelMovement(models.Model):
     day and kind, e.g. two invoices the same day): always sum them."""
 
     _name = "distribution.channel.movement"
+    _inherit = ["distribution.channel.dimension.mixin"]
     _description = "Channel Movement"
     _auto = False
     _order = "date desc, member_id, product_id"
     _rec_name = "product_id"
 
     date = fields.Date(readonly=True)
-    member_id = fields.Many2one("distribution.member", readonly=True)
-    tier_id = fields.Many2one("distribution.tier", string="Channel Tier", readonly=True)
-    territory_id = fields.Many2one("distribution.territory", string="Sales Territory", readonly=True)
-    parent_member_id = fields.Many2one("distribution.member", string="Supplier", readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True)
-    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     kind = fields.Selection(KINDS, readonly=True)
     quantity = fields.Float(readonly=True, digits="Product Unit", help="Credit notes and returns count negative.")

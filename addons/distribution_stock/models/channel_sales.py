@@ -199,7 +199,7 @@ class DistributionChannelSalesMember(models.Model):
     """Monthly channel sales per member and kind (sell-in, sell-through, sell-out)."""
 
     _name = "distribution.channel.sales.member"
-    _inherit = ["distribution.channel.sales.mixin"]
+    _inherit = ["distribution.channel.sales.mixin", "distribution.member.dimension.mixin"]
     _description = "Channel Sales by Member"
     _rec_name = "member_id"
     _log_access = False
@@ -207,10 +207,7 @@ class DistributionChannelSalesMember(models.Model):
     _sales_dimensions = ("member_id", "tier_id", "territory_id", "parent_member_id")
     _sales_drilldown_field = "member_id"
 
-    member_id = fields.Many2one("distribution.member", readonly=True, index=True)
-    tier_id = fields.Many2one("distribution.tier", string="Channel Tier", readonly=True)
-    territory_id = fields.Many2one("distribution.territory", string="Sales Territory", readonly=True)
-    parent_member_id = fields.Many2one("distribution.member", string="Supplier", readonly=True)
+    member_id = fields.Many2one(index=True)
 
 
 class DistributionChannelSalesProduct(models.Model):

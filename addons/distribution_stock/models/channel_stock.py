@@ -11,18 +11,12 @@ class DistributionChannelStock(models.Model):
     (a product absent from the latest report counts 0, so it has no row)."""
 
     _name = "distribution.channel.stock"
+    _inherit = ["distribution.channel.dimension.mixin"]
     _description = "Channel Stock"
     _auto = False
     _order = "member_id, product_id"
     _rec_name = "product_id"
 
-    member_id = fields.Many2one("distribution.member", readonly=True)
-    tier_id = fields.Many2one("distribution.tier", string="Channel Tier", readonly=True)
-    territory_id = fields.Many2one("distribution.territory", string="Sales Territory", readonly=True)
-    parent_member_id = fields.Many2one("distribution.member", string="Supplier", readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True)
-    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
     quantity = fields.Float(string="On Hand", readonly=True, digits="Product Unit")
     date = fields.Date(
         string="Count Date", readonly=True, help="Today for stock kept in Odoo, the count date for reported stock."
