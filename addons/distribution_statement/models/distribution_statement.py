@@ -1,8 +1,10 @@
 """Electronic statements of account (电子对账单).
 
-A statement is the receivable of one member in one currency over a period: the
-opening balance, every posted receivable entry of the period (invoices, credit
-notes including rebates, payments, other entries) and the closing balance,
+A statement is the account of one member with the company (its receivable, less
+what the company owes it on payable: rebates settled by vendor bill) in one
+currency over a period: the opening balance, every posted receivable and payable
+entry of the period (invoices, credit notes including rebates, vendor bills and
+their credit notes, payments, other entries) and the closing balance,
 read from the accounting so that it equals the partner's ledger to the cent,
 plus the open amounts by age at the period end. Once sent it is immutable: a
 correction is a new version that says what changed.
@@ -21,7 +23,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_round, format_date
 
 from odoo.addons.distribution_core.tools.safe_io import xlsx_workbook
 
@@ -45,6 +47,9 @@ DOCUMENT_TYPES = [
     ("exchange", "Exchange Difference"),
     ("other", "Other Entry"),
 ]
+# the member's account with the company: what it owes (receivable) less what the company owes it (payable:
+# a rebate settled by vendor bill, its bill-back by vendor credit note, their payments)
+ACCOUNT_TYPES = ("asset_receivable", "liability_payable")
 # aging buckets: (field, upper bound of days overdue at the period end, inclusive; None: no bound)
 AGING = [("aging_current", 0), ("aging_30", 30), ("aging_60", 60), ("aging_90", 90), ("aging_older", None)]
 # what a sent statement may no longer change
@@ -107,6 +112,10 @@ class DistributionStatement(models.Model):
     line_count = fields.Integer(compute="_compute_line_count")
     fingerprint = fields.Char(readonly=True, copy=False, help="A hash of the figures: a run makes a new version only when it changes.")
     sent_date = fields.Datetime(readonly=True, copy=False)
+    sent_day = fields.Date(
+        string="Sent On", compute="_compute_sent_day",
+        help="The day the statement was sent, in the member's time zone.",
+    )
     confirmed_date = fields.Datetime(readonly=True, copy=False)
     confirmed_by_id = fields.Many2one("res.users", string="Confirmed by", readonly=True, copy=False)
     responsible_id = fields.Many2one(
@@ -264,10 +273,10 @@ class DistributionStatement(models.Model):
         return SQL(
             """
             FROM account_move_line aml
-            JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
+            JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = ANY(%s)
            WHERE aml.parent_state = 'posted' AND aml.company_id = %s AND aml.partner_id = ANY(%s)
             """,
-            company.id, partners.ids,
+            list(ACCOUNT_TYPES), company.id, partners.ids,
         )
 
     @api.model
@@ -345,14 +354,14 @@ class DistributionStatement(models.Model):
                        EXISTS(SELECT 1 FROM account_partial_reconcile p WHERE p.exchange_move_id = aml.move_id),
                        %(amount)s, aml.balance, aml.currency_id, aml.amount_currency
                   FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
+                  JOIN account_account acc ON acc.id = aml.account_id AND acc.account_type = ANY(%(account_types)s)
                   JOIN account_move m ON m.id = aml.move_id
                  WHERE aml.parent_state = 'posted' AND aml.company_id = %(company)s AND aml.partner_id = ANY(%(partners)s)
                    AND aml.date BETWEEN %(date_from)s AND %(date_to)s
               ORDER BY 1, 2, aml.date, m.name, aml.id
                 """,
                 bucket=bucket, amount=amount, company=company.id, partners=partners.ids, date_from=date_from,
-                date_to=date_to,
+                date_to=date_to, account_types=list(ACCOUNT_TYPES),
             )
         )
         for (partner_id, currency_id, line_id, move_id, date, maturity, move_name, move_type, ref, label,
@@ -518,7 +527,8 @@ class DistributionStatement(models.Model):
                     number=current.number,
                     version=current.version + 1,
                     previous_id=current.id,
-                    change_summary=self._change_summary(current, values, lines),
+                    # the member reads it (email, PDF, portal): in the member's language
+                    change_summary=current._for_recipient()._change_summary(current, values, lines),
                 )
             to_create.append(vals)
         numbers = self._next_numbers(sum(1 for vals in to_create if "number" not in vals), date_to)
@@ -590,8 +600,12 @@ class DistributionStatement(models.Model):
         self.invalidate_model(["line_ids"])
 
     def _change_summary(self, previous, values, lines):
-        """What a new version changes against the previous one, in words."""
+        """What a new version changes against the previous one, in words (in the language of self's
+        context: the member's, see _for_recipient)."""
         currency = previous.currency_id
+
+        def day(value):
+            return format_date(self.env, value)
         old = {line.move_line_id.id: line for line in previous.line_ids}
         new = {line["move_line_id"]: line for line in lines}
         notes = []
@@ -603,10 +617,10 @@ class DistributionStatement(models.Model):
         for line_id in new.keys() - old.keys():
             line = new[line_id]
             notes.append(self.env._("Added %(ref)s of %(date)s: %(amount)s", ref=line["reference"],
-                                    date=line["date"], amount=currency.format(line["amount"])))
+                                    date=day(line["date"]), amount=currency.format(line["amount"])))
         for line_id in old.keys() - new.keys():
             line = old[line_id]
-            notes.append(self.env._("Removed %(ref)s of %(date)s: %(amount)s", ref=line.reference, date=line.date,
+            notes.append(self.env._("Removed %(ref)s of %(date)s: %(amount)s", ref=line.reference, date=day(line.date),
                                     amount=currency.format(line.debit - line.credit)))
         for line_id in old.keys() & new.keys():
             before, after = old[line_id].debit - old[line_id].credit, new[line_id]["amount"]
@@ -619,7 +633,12 @@ class DistributionStatement(models.Model):
     # Outputs
     # ------------------------------------------------------------------
     def _xlsx_content(self, lines=None):
-        """The statement as an XLSX file (bytes); `lines` as collected, or the stored ones."""
+        """The statement as an XLSX file (bytes), in the member's language whoever makes it; `lines`
+        as collected, or the stored ones."""
+        self.ensure_one()
+        return self._for_recipient()._xlsx_build(lines)
+
+    def _xlsx_build(self, lines):
         self.ensure_one()
         if lines is None:
             lines = [
@@ -867,4 +886,34 @@ class DistributionStatement(models.Model):
 
     def _get_report_base_filename(self):
         self.ensure_one()
-        return self.env._("Statement %s", self.name).replace("/", "-")
+        return self._for_recipient().env._("Statement %s", self.name).replace("/", "-")
+
+    # ------------------------------------------------------------------
+    # The member's language and time zone
+    # ------------------------------------------------------------------
+    def _recipient_lang(self):
+        """The language of what the member receives (email, PDF, XLSX, notifications): the member's
+        partner's, else the sender's."""
+        self.ensure_one()
+        lang = self.partner_id.lang
+        return (lang and self.env["res.lang"]._get_code(lang)) or self.env.lang
+
+    def _for_recipient(self):
+        """The statement in the member's language and time zone, whoever is working on it."""
+        self.ensure_one()
+        return self.with_context(lang=self._recipient_lang(), tz=self._recipient_tz())
+
+    def _recipient_tz(self):
+        self.ensure_one()
+        return self.partner_id.tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
+
+    @api.depends("sent_date", "partner_id.tz")
+    def _compute_sent_day(self):
+        """The day the statement was sent, in the member's time zone (a statement sent at 20:00 UTC on
+        March 31 was sent on April 1 in Shanghai)."""
+        for statement in self:
+            sent = statement.sent_date
+            statement.sent_day = (
+                fields.Datetime.context_timestamp(statement.with_context(tz=statement._recipient_tz()), sent).date()
+                if sent else False
+            )

@@ -61,8 +61,9 @@ class DistributionStatementDispute(models.Model):
             if statement.state == "disputed" and not statement.dispute_ids.filtered(lambda d: d.state == "open"):
                 statement._set_state("resolved")
             statement.activity_feedback(["distribution_statement.mail_activity_statement_dispute"])
+            # the member reads it: in the member's language, whoever answers
             statement.message_post(
-                body=self.env._("Your dispute was answered: %s", dispute.answer),
+                body=statement._for_recipient().env._("Your dispute was answered: %s", dispute.answer),
                 partner_ids=statement.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )

@@ -17,6 +17,11 @@ class DistributionStatementLine(models.Model):
     sequence = fields.Integer()
     move_line_id = fields.Many2one("account.move.line", string="Journal Item", index=True, ondelete="set null")
     move_id = fields.Many2one("account.move", string="Entry", ondelete="set null")
+    dms_origin = fields.Selection(
+        related="move_id.dms_origin",
+        help="The entry was written by a DMS engine (a rebate credit note or vendor bill, its bill-back, a "
+        "commission bill, a penalty), not by hand.",
+    )
     date = fields.Date()
     date_maturity = fields.Date(string="Due Date")
     reference = fields.Char(string="Document")

@@ -337,3 +337,110 @@ class TestStatementCurrencies(AccountantCommon):
         # 300 - 80 - 120 + 77
         self.assertEqual(march.closing_balance, 177.0)
         self.assertEqual((march.aging_current, march.aging_60), (77.0, 100.0))
+
+    def test_company_currency_payment_of_a_usd_invoice(self):
+        """A USD invoice (100 at 8 = 800.00 booked) paid in part in company currency (500.00 = 50 USD at 10):
+        the invoice and its payment are on the company-currency statement at their booked amounts, with the
+        invoice's own amount beside it and the exchange difference as an entry of its own."""
+        invoice = self._invoice("dl_hz", "2025-03-10", [(self.product_a, 1, 100.0)], currency=self.usd,
+                                due="2025-04-09")
+        payment = self._pay(invoice, 500.0, "2025-03-20", currency=self.env.company.currency_id)
+        self.assertEqual(invoice.amount_residual, 50.0)
+        self.assertFalse(self._statement(currency=self.usd), "no USD statement: the invoice is paid in CNY")
+        cny = self._statement()
+        self.assertEqual(cny.line_ids.mapped("document_type"), ["invoice", "payment", "exchange"])
+        billed, paid, exchange = cny.line_ids
+        self.assertEqual((billed.move_id, billed.debit, billed.foreign_currency_id, billed.amount_currency),
+                         (invoice, 800.0, self.usd, 100.0))
+        self.assertEqual((paid.move_id, paid.credit, paid.foreign_currency_id), (payment.move_id, 500.0,
+                                                                                  self.env["res.currency"]))
+        # 50 USD paid were booked at 400.00: 100.00 gained on exchange, owed by nobody
+        self.assertEqual((exchange.debit, exchange.credit), (100.0, 0.0))
+        # 800 - 500 + 100: the 50 USD still open at the invoice's rate
+        self.assertEqual((cny.opening_balance, cny.total_debit, cny.total_credit, cny.closing_balance),
+                         (0.0, 900.0, 500.0, 400.0))
+        self.assertEqual((cny.aging_current, cny.aging_30), (400.0, 0.0))
+        self.assertEqual(cny.closing_balance_company, 400.0)
+        self._assert_adds_up(cny, self._ledger("dl_hz", date(2025, 3, 31)))
+
+    def test_usd_invoice_of_february_paid_in_full_in_company_currency_in_march(self):
+        """February's USD statement was sent before the payment; in March the company-currency payment
+        takes the invoice to the company-currency statement: each statement still adds up and the
+        statements of each month are the ledger."""
+        invoice = self._invoice("dl_hz", "2025-02-10", [(self.product_a, 1, 100.0)], currency=self.usd,
+                                due="2025-03-12")  # 800.00
+        february = self._statement(date_from=date(2025, 2, 1), date_to=date(2025, 2, 28), currency=self.usd)
+        february.action_send()
+        self.assertEqual((february.closing_balance, february.closing_balance_company), (100.0, 800.0))
+        self._pay(invoice, 1000.0, "2025-03-20", currency=self.env.company.currency_id)  # 100 USD at 10
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertFalse(self._statement(currency=self.usd))
+        march = self._statement()
+        self.assertEqual(march.line_ids.mapped("document_type"), ["payment", "exchange"])
+        # opening: the invoice at its booked 800.00; paid 1,000.00; 200.00 exchange difference
+        self.assertEqual((march.opening_balance, march.total_debit, march.total_credit, march.closing_balance),
+                         (800.0, 200.0, 1000.0, 0.0))
+        self._assert_adds_up(march, self._ledger("dl_hz", date(2025, 3, 31)))
+        self.assertEqual(self._ledger("dl_hz", date(2025, 3, 31)), 0.0)
+        # February's sent statement is left as it was sent
+        self.assertEqual((february.state, february.closing_balance), ("sent", 100.0))
+
+
+@tagged("post_install", "-at_install")
+class TestStatementPayables(AccountantCommon):
+    """A rebate settled by vendor bill is money the company owes the member; when the period later earns
+    less, the difference is billed back by vendor credit note. Both are on the member's statement of
+    account (its receivable and payable with the company), with the payment that settles them."""
+
+    def _bill(self, when, amount, refund=False, due=None):
+        return self._create_invoice(
+            move_type="in_refund" if refund else "in_invoice",
+            partner_id=self.members["dl_hz"].partner_id.id,
+            invoice_date=when,
+            invoice_date_due=due,
+            invoice_line_ids=[Command.create({"name": "Rebate", "quantity": 1, "price_unit": amount, "tax_ids": []})],
+            post=True,
+        )
+
+    def _ledger(self, until):
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.members["dl_hz"].partner_id.id),
+                ("parent_state", "=", "posted"),
+                ("account_id.account_type", "in", ("asset_receivable", "liability_payable")),
+                ("date", "<=", until),
+            ]
+        )
+        return self.env.company.currency_id.round(sum(lines.mapped("balance")))
+
+    def test_rebate_by_vendor_bill_and_its_bill_back(self):
+        self._invoice("dl_hz", "2025-03-05", [(self.product_a, 10, 100.0)], due="2025-04-04")
+        bill = self._bill("2025-03-10", 30.0, due="2025-04-09")  # the rebate: the company owes 30.00
+        bill_back = self._bill("2025-03-25", 12.45, refund=True, due="2025-04-24")  # earned 12.45 less
+        payment = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=(bill | bill_back).ids
+        ).create({"payment_date": "2025-03-28", "group_payment": True})._create_payments()
+        self.assertEqual(payment.amount, 17.55)
+        statement = self._statement()
+        self.assertEqual(
+            [(line.move_id, line.document_type, line.debit, line.credit) for line in statement.line_ids],
+            [
+                (statement.line_ids[0].move_id, "invoice", 1000.0, 0.0),
+                (bill, "credit_note", 0.0, 30.0),
+                (bill_back, "invoice", 12.45, 0.0),
+                (payment.move_id, "payment", 17.55, 0.0),
+            ],
+        )
+        self.assertEqual((statement.total_debit, statement.total_credit, statement.closing_balance),
+                         (1030.0, 30.0, 1000.0))
+        self.assertEqual(statement.closing_balance, self._ledger(date(2025, 3, 31)))
+        self.assertEqual((statement.aging_current, statement.aging_30), (1000.0, 0.0))
+        # before the payment the member was owed 17.55 net: 1,000 - 30 + 12.45
+        statement_before = self.env["distribution.statement"]._generate(
+            self.members["dl_hz"], date(2025, 3, 1), date(2025, 3, 27), self.env.company
+        )["new"]
+        self.assertEqual(statement_before.closing_balance, 982.45)
+        self.assertEqual(statement_before.closing_balance, self._ledger(date(2025, 3, 27)))
+        aging = sum(statement_before[name] for name in ("aging_current", "aging_30", "aging_60", "aging_90",
+                                                        "aging_older"))
+        self.assertEqual(round(aging, 2), 982.45)

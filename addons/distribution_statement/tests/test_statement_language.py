@@ -1,0 +1,107 @@
+"""What a member receives is in the member's language and time zone, whoever sends it (#29).
+
+The sender here works in English (en_US, UTC); the member dl_hz reads Simplified Chinese in
+Shanghai. The statement email, its PDF, the XLSX copy, the change summary of a corrected version,
+the reminder and the answer to a dispute must all be Chinese, with the member's local dates."""
+
+import io
+import zipfile
+from datetime import date, datetime
+
+from odoo.tests import tagged
+
+from .common import StatementCommon
+
+# English words of these documents that a Chinese reader must never meet
+ENGLISH = ("Statement of account", "Statement of Account", "Opening balance", "Closing balance", "Dear",
+           "Please", "Your dispute was answered", "Invoice", "Balance", "Due Date", "Reminder")
+
+
+@tagged("post_install", "-at_install")
+class TestStatementLanguage(StatementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["distribution_statement"], ["zh_CN"], overwrite=True)
+        # the sender: English, UTC
+        cls.env = cls.env(context=dict(cls.env.context, lang="en_US", tz="UTC"))
+        cls.env.user.sudo().write({"lang": "en_US", "tz": "UTC"})
+        cls.partner = cls.members["dl_hz"].partner_id
+        cls.partner.write({"lang": "zh_CN", "tz": "Asia/Shanghai", "email": "dl_hz@example.com"})
+        cls.users["dl_hz"].sudo().write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
+        cls.invoice = cls._invoice("dl_hz", "2025-03-05", [(cls.product_a, 10, 100.0)], due="2025-04-04")
+
+    def _statement(self):
+        result = self.env["distribution.statement"]._generate(
+            self.members["dl_hz"], date(2025, 3, 1), date(2025, 3, 31), self.env.company
+        )
+        return result["new"] | result["versions"]
+
+    def assertChinese(self, text, *chinese):
+        for word in chinese:
+            self.assertIn(word, text)
+        for word in ENGLISH:
+            self.assertNotIn(word, text)
+
+    def test_email_pdf_and_xlsx_in_the_members_language(self):
+        statement = self._statement()
+        statement.action_send()
+        message = statement.message_ids.filtered(lambda m: m.subject and statement.name in m.subject)
+        self.assertEqual(len(message), 1)
+        # subject and body from the template's Chinese, with the member's date format
+        self.assertEqual(
+            message.subject,
+            f"{self.env.company.name} – 对账单 {statement.name}（2025/03/01 – 2025/03/31）",
+        )
+        self.assertChinese(str(message.body), "尊敬的", "附件为贵方", "2025/03/01", "期末余额", "打开对账单")
+        # the PDF sent with it: named and written in Chinese (tests render the report as HTML)
+        pdf = message.attachment_ids
+        self.assertEqual(pdf.name.rsplit(".", 1)[0], f"对账单 {statement.name.replace('/', '-')}")  # .html in tests
+        self.assertChinese(pdf.raw.decode(), "对账单", "期初余额", "期末余额", "账龄")
+        # the same PDF printed by the English accountant is still the member's document
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "distribution_statement.action_report_distribution_statement", statement.ids
+        )[0].decode()
+        self.assertChinese(html, "期初余额", "2025/03/05")
+        # the XLSX copy, made when the English accountant ran the statements
+        workbook = zipfile.ZipFile(io.BytesIO(statement.xlsx_attachment_id.raw))
+        strings = workbook.read("xl/sharedStrings.xml").decode()
+        self.assertChinese(strings, "对账单", "期初余额", "期末余额", "发票")
+        self.assertIn("对账单", workbook.read("xl/workbook.xml").decode())  # the sheet's name
+
+    def test_corrected_version_says_what_changed_in_the_members_language(self):
+        statement = self._statement()
+        statement.action_send()
+        refund = self._invoice("dl_hz", "2025-03-31", [(self.product_a, 1, 100.0)], refund=True)
+        corrected = statement.action_issue_correction()
+        self.assertEqual(corrected.closing_balance, 900.0)
+        self.assertIn(refund.name, corrected.change_summary)
+        self.assertChinese(corrected.change_summary, "期末余额", "2025/03/31")
+
+    def test_dispute_answer_in_the_members_language(self):
+        statement = self._statement()
+        statement.action_send()
+        dispute = statement.with_user(self.users["dl_hz"])._dispute(statement.line_ids, "数量不对")
+        dispute.write({"resolution": "explanation", "answer": "已核对，数量无误。"})
+        dispute.action_resolve()
+        answer = statement.message_ids.filtered(lambda m: "已核对" in str(m.body))
+        self.assertEqual(len(answer), 1)
+        self.assertChinese(str(answer.body), "您的异议已答复")
+        self.assertIn(self.partner, answer.partner_ids)
+
+    def test_reminder_dates_in_the_members_time_zone(self):
+        statement = self._statement()
+        statement.action_send()
+        # sent at 20:00 UTC on March 31: April 1 in Shanghai
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE distribution_statement SET sent_date = %s WHERE id = %s", [datetime(2025, 3, 31, 20, 0), statement.id]
+        )
+        statement.invalidate_recordset()
+        self.assertEqual(statement.sent_day, date(2025, 4, 1))
+        self.env["distribution.statement"]._cron_remind()
+        reminder = statement.message_ids.filtered(lambda m: m.subject and "提醒" in m.subject)
+        self.assertEqual(len(reminder), 1)
+        self.assertChinese(str(reminder.body), "2025/04/01")
+        self.assertNotIn("2025/03/31", str(reminder.body))
