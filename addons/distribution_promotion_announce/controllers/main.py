@@ -26,7 +26,7 @@ class PromotionAnnouncePortal(CustomerPortal):
         announcement = Announcement.search([("access_token", "=", token)], limit=1)
         if announcement:
             return announcement.program_id, announcement
-        program = request.env["loyalty.program"].sudo().search([("announce_token", "=", token)], limit=1)
+        program = request.env["loyalty.program"].sudo().search([("dms_announce_token", "=", token)], limit=1)
         return (program, Announcement) if program else (None, None)
 
     def _store_announcement(self, program, user):
@@ -89,7 +89,7 @@ class PromotionAnnouncePortal(CustomerPortal):
             "rewards": program.reward_ids.mapped("description"),
             "dates": program._get_announce_dates_text(),
             "places": (program.channel_tier_ids.mapped("name"), program.channel_territory_ids.mapped("complete_name")),
-            "qr_code": program.announce_qr_code,
+            "qr_code": program.dms_announce_qr_code,
             "running": program._is_active_on(fields.Date.context_today(program)),
         }
         request.update_context(lang=program.env.lang)

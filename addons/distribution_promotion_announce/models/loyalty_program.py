@@ -13,30 +13,30 @@ from odoo.fields import Domain
 class LoyaltyProgram(models.Model):
     _inherit = "loyalty.program"
 
-    announce_token = fields.Char(
+    dms_announce_token = fields.Char(
         string="Page Token", copy=False, readonly=True,
         help="Unguessable part of the promotion page's public link.",
     )
-    announce_note = fields.Text(
+    dms_announce_note = fields.Text(
         string="Announcement Text", translate=True,
         help="What the stores and their customers read on the promotion page, under the promotion's name.",
     )
-    announce_url = fields.Char(string="Promotion Page", compute="_compute_announce_url")
-    announce_qr_code = fields.Binary(string="QR Code", compute="_compute_announce_url")
-    announcement_ids = fields.One2many("distribution.promotion.announcement", "program_id", string="Announcements")
-    announcement_count = fields.Integer(compute="_compute_announcement_stats", compute_sudo=True, string="Stores Announced")
-    announcement_read_count = fields.Integer(compute="_compute_announcement_stats", compute_sudo=True, string="Stores Read")
-    announcement_ack_count = fields.Integer(compute="_compute_announcement_stats", compute_sudo=True, string="Stores Acknowledged")
+    dms_announce_url = fields.Char(string="Promotion Page", compute="_compute_announce_url")
+    dms_announce_qr_code = fields.Binary(string="QR Code", compute="_compute_announce_url")
+    dms_announcement_ids = fields.One2many("distribution.promotion.announcement", "program_id", string="Announcements")
+    dms_announcement_count = fields.Integer(compute="_compute_announcement_stats", compute_sudo=True, string="Stores Announced")
+    dms_announcement_read_count = fields.Integer(compute="_compute_announcement_stats", compute_sudo=True, string="Stores Read")
+    dms_announcement_ack_count = fields.Integer(compute="_compute_announcement_stats", compute_sudo=True, string="Stores Acknowledged")
 
-    _announce_token_uniq = models.Constraint("UNIQUE(announce_token)", "The promotion page link must be unique.")
+    _announce_token_uniq = models.Constraint("UNIQUE(dms_announce_token)", "The promotion page link must be unique.")
 
-    @api.depends("announce_token")
+    @api.depends("dms_announce_token")
     def _compute_announce_url(self):
         for program in self:
-            program.announce_url = program.announce_token and (
-                f"{program.get_base_url()}/dist/promo/{program.announce_token}"
+            program.dms_announce_url = program.dms_announce_token and (
+                f"{program.get_base_url()}/dist/promo/{program.dms_announce_token}"
             )
-            program.announce_qr_code = program.announce_url and program._make_qr_code(program.announce_url)
+            program.dms_announce_qr_code = program.dms_announce_url and program._make_qr_code(program.dms_announce_url)
 
     @staticmethod
     def _make_qr_code(url):
@@ -54,9 +54,9 @@ class LoyaltyProgram(models.Model):
             stats.setdefault(program.id, {})[stage] = count
         for program in self:
             counts = stats.get(program.id, {})
-            program.announcement_count = sum(counts.values())
-            program.announcement_ack_count = counts.get("acknowledged", 0)
-            program.announcement_read_count = counts.get("read", 0) + program.announcement_ack_count
+            program.dms_announcement_count = sum(counts.values())
+            program.dms_announcement_ack_count = counts.get("acknowledged", 0)
+            program.dms_announcement_read_count = counts.get("read", 0) + program.dms_announcement_ack_count
 
     # ------------------------------------------------------------------
     # Who is announced to
@@ -95,9 +95,9 @@ class LoyaltyProgram(models.Model):
         Announcement = self.env["distribution.promotion.announcement"]
         new = Announcement
         for program in self:
-            if not program.announce_token:
+            if not program.dms_announce_token:
                 # sudo: a technical token; channel managers announce promotions, POS managers edit them
-                program.sudo().announce_token = secrets.token_urlsafe(16)
+                program.sudo().dms_announce_token = secrets.token_urlsafe(16)
             members = self.env["distribution.member"].search(program._get_announce_member_domain())
             new |= Announcement._announce(program, members)
         texted = new.filtered("sms_message_id")

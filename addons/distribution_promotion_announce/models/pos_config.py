@@ -34,16 +34,16 @@ class PosConfig(models.Model):
             result.append({
                 "id": program.id,
                 "name": program.name,
-                "note": program.announce_note or "",
+                "note": program.dms_announce_note or "",
                 "rewards": program.reward_ids.mapped("description"),
                 "products": program._get_announce_products_text(),
                 "date_from": fields.Date.to_string(program.date_from) if program.date_from else False,
                 "date_to": fields.Date.to_string(program.date_to) if program.date_to else False,
                 "dates": program._get_announce_dates_text(),
-                "url": program.announce_url or False,
+                "url": program.dms_announce_url or False,
                 # customers scan it on the big screen to open the promotion page on their phone
-                "qr_src": program.announce_url and (
-                    f"/report/barcode/?barcode_type=QR&value={quote(program.announce_url, safe='')}&width=256&height=256"
+                "qr_src": program.dms_announce_url and (
+                    f"/report/barcode/?barcode_type=QR&value={quote(program.dms_announce_url, safe='')}&width=256&height=256"
                 ),
             })
         return result

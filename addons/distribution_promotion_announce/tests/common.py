@@ -47,7 +47,7 @@ class AnnounceCommon(DistributionCommon, SmsGatewayCommon):
                 "Spring tea festival", cls.tea, 10,
                 channel_tier_ids=[Command.set(cls.tier_st.ids)],
                 channel_territory_ids=[Command.set(cls.terr_zj.ids)],
-                announce_note="Two boxes of spring tea: 10% off",
+                dms_announce_note="Two boxes of spring tea: 10% off",
             )
         )
         cls.store_user = cls.users["st_hz"]
@@ -55,10 +55,10 @@ class AnnounceCommon(DistributionCommon, SmsGatewayCommon):
     def _announce(self):
         self.promo.action_announce()
         self.env["distribution.sms.message"]._cron_send()
-        return self.promo.announcement_ids
+        return self.promo.dms_announcement_ids
 
     def _announcement(self, key):
-        return self.promo.announcement_ids.filtered(lambda a: a.member_id == self.members[key])
+        return self.promo.dms_announcement_ids.filtered(lambda a: a.member_id == self.members[key])
 
     @classmethod
     def _make_order(cls, config, lines, reward=None, state="paid", date_order=None):

@@ -32,12 +32,12 @@ class TestAnnounce(AnnounceCommon):
 
         # announced again: nobody twice
         self._announce()
-        self.assertEqual(len(self.promo.announcement_ids), 3)
+        self.assertEqual(len(self.promo.dms_announcement_ids), 3)
         self.assertEqual(len(self.gateway.requests), 1)
         # a store that joins the publication later is announced on the next press, alone
         self.members["st_nj"].territory_id = self.terr_hz
         self._announce()
-        self.assertEqual(len(self.promo.announcement_ids), 4)
+        self.assertEqual(len(self.promo.dms_announcement_ids), 4)
         self.assertEqual([r["PhoneNumbers"] for r in self.gateway.requests], ["13800000001", "13800000004"])
 
     def test_failed_text_retried_by_cron_and_status_follows(self):
@@ -73,13 +73,13 @@ class TestAnnounce(AnnounceCommon):
         self.promo.write({"channel_tier_ids": False, "channel_territory_ids": False})
         with self.assertRaisesRegex(UserError, "not published to the channel"):
             self.promo.action_announce()
-        self.assertFalse(self.promo.announcement_ids)
+        self.assertFalse(self.promo.dms_announcement_ids)
 
     def test_who_may_announce_and_read(self):
         with self.assertRaises(AccessError):
             self.promo.with_user(self.channel_user).action_announce()
         self.promo.with_user(self.channel_manager).action_announce()
-        self.assertEqual(len(self.promo.with_user(self.channel_user).announcement_ids), 3, "channel users follow them")
+        self.assertEqual(len(self.promo.with_user(self.channel_user).dms_announcement_ids), 3, "channel users follow them")
         with self.assertRaises(AccessError):
             self.env["distribution.promotion.announcement"].with_user(self.store_user).search([])
         # channel managers see the announcements' text messages, not the rest of the SMS log

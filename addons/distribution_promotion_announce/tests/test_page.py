@@ -17,8 +17,8 @@ class TestPromotionPage(AnnounceCommon, HttpCase):
         super().setUpClass()
         cls.pos_hz = cls.env["pos.config"].create({"name": "Hangzhou till", "channel_member_id": cls.members["st_hz"].id})
         cls.promo.action_announce()
-        cls.hz = cls.promo.announcement_ids.filtered(lambda a: a.member_id == cls.members["st_hz"])
-        cls.hz2 = cls.promo.announcement_ids.filtered(lambda a: a.member_id == cls.members["st_hz2"])
+        cls.hz = cls.promo.dms_announcement_ids.filtered(lambda a: a.member_id == cls.members["st_hz"])
+        cls.hz2 = cls.promo.dms_announcement_ids.filtered(lambda a: a.member_id == cls.members["st_hz2"])
 
     def test_store_link_opened_by_anyone_counts_as_the_store_read(self):
         response = self.url_open(self.hz.url)
@@ -43,15 +43,15 @@ class TestPromotionPage(AnnounceCommon, HttpCase):
         self.env.flush_all()
         self.authenticate(self.store_user.login, self.store_user.login)
         with freeze_time("2026-11-04 02:00:00"):
-            response = self.url_open(self.promo.announce_url)  # the promotion's own link (portal, QR code)
+            response = self.url_open(self.promo.dms_announce_url)  # the promotion's own link (portal, QR code)
         self.assertIn("o_dist_promo_store", response.text)
         self.assertIn('o_dist_promo_eligible">2<', response.text)
         self.assertIn('o_dist_promo_missed">1<', response.text)
         self.assertEqual(str(self.hz.date_read), "2026-11-04 02:00:00")
         self.assertEqual(self.hz.read_by_user_id, self.store_user, "first read by the store's portal user")
         with freeze_time("2026-11-04 03:00:00"):
-            self.url_open(f"/dist/promo/{self.promo.announce_token}/acknowledge",
-                          data={"csrf_token": self._csrf(self.promo.announce_url)})
+            self.url_open(f"/dist/promo/{self.promo.dms_announce_token}/acknowledge",
+                          data={"csrf_token": self._csrf(self.promo.dms_announce_url)})
         self.assertEqual(str(self.hz.date_acknowledged), "2026-11-04 03:00:00")
         self.assertEqual((self.hz.acknowledged_by_user_id, self.hz.acknowledged_via), (self.store_user, "portal"))
         self.assertEqual(self.hz.stage, "acknowledged")
@@ -77,7 +77,7 @@ class TestPromotionPage(AnnounceCommon, HttpCase):
         [promotion] = data["dms_promotions"]
         self.assertEqual(promotion["name"], "Spring tea festival")
         self.assertEqual(promotion["note"], "Two boxes of spring tea: 10% off")
-        self.assertIn(self.promo.announce_token, promotion["qr_src"], "a QR code of the promotion page")
+        self.assertIn(self.promo.dms_announce_token, promotion["qr_src"], "a QR code of the promotion page")
         nj_till = self.env["pos.config"].create({"name": "Nanjing till", "channel_member_id": self.members["st_nj"].id})
         self.assertFalse(nj_till._get_customer_display_data()["dms_promotions"], "not published to Nanjing")
         # the display refreshes through its config's token, nothing without it
@@ -102,7 +102,7 @@ class TestPromotionPage(AnnounceCommon, HttpCase):
         # the next promotion is not texted to it
         second = self.promo.copy({"name": "Summer tea"})
         second.action_announce()
-        self.assertEqual(second.announcement_ids.filtered(lambda a: a.member_id == self.members["st_hz"]).sms_state,
+        self.assertEqual(second.dms_announcement_ids.filtered(lambda a: a.member_id == self.members["st_hz"]).sms_state,
                          "opted_out")
         self.url_open("/my/promotions/sms", data={"csrf_token": csrf})
         self.assertFalse(self.members["st_hz"].promotion_sms_opt_out)
@@ -116,6 +116,6 @@ class TestPromotionPage(AnnounceCommon, HttpCase):
         self.assertIn("适用商品", page)
         second = self.promo.copy({"name": "夏季茶饮"})
         second.action_announce()
-        body = second.announcement_ids.filtered(lambda a: a.member_id == self.members["st_hz"]).sms_message_id.body
+        body = second.dms_announcement_ids.filtered(lambda a: a.member_id == self.members["st_hz"]).sms_message_id.body
         self.assertIn("详情", body)
         self.assertIn("拒收请回复R", body)

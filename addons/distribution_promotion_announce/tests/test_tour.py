@@ -36,7 +36,7 @@ class TestAnnounceTour(TestPointOfSaleHttpCommon):
         )
         cls.promo = cls.env["loyalty.program"].create(
             _promotion_vals("East tea days", tea, 10, channel_tier_ids=[Command.set(tier_store.ids)],
-                            announce_note="Longjing tea: 10% off")
+                            dms_announce_note="Longjing tea: 10% off")
         )
         today = fields.Date.today()
         cls.env["loyalty.program"].create(
@@ -49,7 +49,7 @@ class TestAnnounceTour(TestPointOfSaleHttpCommon):
         company = self.main_pos_config.company_id
         self.env.ref("base.user_admin").write({"company_ids": [Command.link(company.id)], "company_id": company.id})
         self.start_tour(f"/odoo/loyalty.program/{self.promo.id}", "DmsAnnounceBackendTour", login="admin")
-        announcement = self.promo.announcement_ids
+        announcement = self.promo.dms_announcement_ids
         self.assertEqual(announcement.member_id, self.store)
         # the SMS leaves through the log-only gateway
         self.env["distribution.sms.message"]._cron_send()
