@@ -125,8 +125,8 @@ def bench_queue(env):
         [reviewer.id, review_ids],
     )
     env.invalidate_all()
-    action = env.ref("distribution_core.tier_review_action_queue")
-    view = env.ref("distribution_core.tier_review_view_list_channel")
+    action = env.ref("distribution_approval.tier_review_action_queue")
+    view = env.ref("distribution_approval.tier_review_view_list_channel")
     Review = env["tier.review"].with_user(reviewer).with_context(lang="en_US")
     fields_spec = {
         name: {} for name in ("create_date", "name", "todo_by", "status", "reviewed_date", "lead_time_hours",

@@ -4,7 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
-from odoo.addons.distribution_core.models.tier_validation import ENGINE
+from odoo.addons.distribution_approval.tools import ENGINE
 
 # namespace of the advisory locks taken while a promoter's balance is being drawn on
 WITHDRAWAL_LOCK = 7_260_502
@@ -23,7 +23,7 @@ class DistributionCommissionWithdrawal(models.Model):
     _state_to = ["approved", "paid"]
     _cancel_state = "rejected"
     _tier_validation_manual_config = False
-    _dms_approval = True  # channel approval reinforcements (distribution_core tier_validation.py)
+    _dms_approval = True  # channel approval reinforcements (distribution_approval)
     _dms_approval_fields = ("amount", "withholding_rate", "promoter_id", "partner_id")
     _dms_approval_on_change = "refuse"
 

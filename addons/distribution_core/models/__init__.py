@@ -11,7 +11,7 @@ from . import distribution_pricelist_rule
 from . import distribution_price_floor
 from . import distribution_price_publication
 from . import sale_order_line
-from . import tier_validation
+from . import tier_definition
 from . import distribution_channel_order
 from . import distribution_channel_dimension_mixin
 from . import distribution_sellout
@@ -19,5 +19,4 @@ from . import distribution_code
 from . import stock_picking
 from . import distribution_diversion
 from . import distribution_demo_diversion
-from . import ir_module
 from . import res_company

@@ -15,7 +15,7 @@ class DistributionApplication(models.Model):
     _state_to = ["approved"]
     _cancel_state = "rejected"
     _tier_validation_manual_config = False
-    _dms_approval = True  # channel approval reinforcements (distribution_core tier_validation.py)
+    _dms_approval = True  # channel approval reinforcements (distribution_approval)
     _dms_approval_fields = ("invitation_id", "territory_id", "manager_id", "company_id")
     _dms_approval_on_change = "refuse"
     _dms_approval_numbers_may_decrease = False

@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.distribution_approval.tools import ENGINE
+
 from ..tools.safe_io import MAX_NUMBER, is_sane_number
-from .tier_validation import ENGINE
 
 ORDER_STATES = [
     ("draft", "Draft"),
@@ -29,7 +30,7 @@ class DistributionChannelOrder(models.Model):
     _state_to = ["approved", "shipped", "received"]
     _cancel_state = "cancelled"
     _tier_validation_manual_config = False
-    _dms_approval = True  # channel approval reinforcements (distribution_core tier_validation.py)
+    _dms_approval = True  # channel approval reinforcements (distribution_approval)
     _dms_approval_fields = ("buyer_member_id", "supplier_member_id", "pricelist_id", "amount_total", "line_ids")
     _dms_approval_on_change = "reset"
 

@@ -5,7 +5,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .tier_validation import ENGINE
+from odoo.addons.distribution_approval.tools import ENGINE
 
 
 class DistributionPricePublication(models.Model):
@@ -20,7 +20,7 @@ class DistributionPricePublication(models.Model):
     _state_to = ["approved", "published"]
     _cancel_state = "cancel"
     _tier_validation_manual_config = False
-    _dms_approval = True  # channel approval reinforcements (distribution_core tier_validation.py)
+    _dms_approval = True  # channel approval reinforcements (distribution_approval)
     _dms_approval_fields = ("line_ids", "effective_date", "company_id")
     _dms_approval_on_change = "reset"
     _dms_approval_numbers_may_decrease = False

@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
-    _dms_approval = True  # channel approval reinforcements (tier_validation.py)
+    _dms_approval = True  # channel approval reinforcements (distribution_approval)
     # what an approval of an order is about (besides what the rules read)
     _dms_approval_fields = (
         "partner_id",

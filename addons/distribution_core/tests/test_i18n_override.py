@@ -7,7 +7,7 @@ from lxml import etree
 from odoo.tests import new_test_user, tagged
 from odoo.tools.translate import TranslationImporter, file_path
 
-from odoo.addons.distribution_core.models.ir_module import IrModuleModule
+from odoo.addons.distribution_approval.models.ir_module_module import IrModuleModule
 
 from .common import DistributionCommon
 
@@ -90,14 +90,16 @@ class TestTranslationOverrides(DistributionCommon):
         self.assertEqual((status["no"], status["rejected"]), ("无需审批", "已驳回"))
 
     def test_updating_our_addon_overrides_the_oca_translation(self):
-        """The OCA zh_CN.po leaves 'Reject' untranslated; updating distribution_core fixes it."""
+        """The OCA zh_CN.po leaves 'Reject' untranslated; updating our addons fixes it."""
         importer = TranslationImporter(self.env.cr, verbose=False)
         importer.load_file(file_path("base_tier_validation/i18n/zh_CN.po"), "zh_CN")
         importer.save(overwrite=True, force_overwrite=True)
         # the OCA file says 多层级审批（抽象） for the 'accepted' mail subtype; we say 审批通过通知
         subtype = self.env.ref("sale_tier_validation.sale_order_tier_validation_accepted")
         self.assertNotIn("审批通过通知", subtype.with_context(lang="zh_CN").name)
-        self._load_language(["distribution_core"])
+        # sale_tier_validation's words come with distribution_core, base_tier_validation's with
+        # distribution_approval
+        self._load_language(["distribution_core", "distribution_approval"])
         self.assertEqual(subtype.with_context(lang="zh_CN").name, "审批通过通知")
         self.assertEqual(self._buttons(self._requested_order())["reject_tier"], "驳回")
 

@@ -10,7 +10,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.distribution_core.models.tier_validation import ENGINE
+from odoo.addons.distribution_approval.tools import ENGINE
 
 REBATE_TYPES = [
     ("flat", "Flat"),
@@ -52,7 +52,7 @@ class DistributionRebateAgreement(models.Model):
     _state_to = ["approved", "running"]
     _cancel_state = "cancelled"
     _tier_validation_manual_config = False
-    _dms_approval = True  # channel approval reinforcements (distribution_core tier_validation.py)
+    _dms_approval = True  # channel approval reinforcements (distribution_approval)
     _dms_approval_fields = (
         "member_id",
         "tier_id",

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 from odoo.tools.sql import column_exists
 
-from odoo.addons.distribution_core.models.tier_validation import ENGINE
+from odoo.addons.distribution_approval.tools import ENGINE
 
 # namespace of the advisory locks taken while a computation is being settled
 SETTLEMENT_LOCK = 7_260_501
@@ -24,7 +24,7 @@ class DistributionRebateSettlement(models.Model):
     _state_to = ["approved", "posted"]
     _cancel_state = "cancelled"
     _tier_validation_manual_config = False
-    _dms_approval = True  # channel approval reinforcements (distribution_core tier_validation.py)
+    _dms_approval = True  # channel approval reinforcements (distribution_approval)
     _dms_approval_fields = ("amount", "earned_to_date", "previously_settled", "partner_id")
     _dms_approval_on_change = "refuse"
 

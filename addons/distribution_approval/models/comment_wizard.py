@@ -1,0 +1,24 @@
+"""The OCA comment wizard: on opted-in documents, only the user's own reviews."""
+
+from odoo import models
+
+from ..tools import ENGINE
+
+
+class CommentWizard(models.TransientModel):
+    _inherit = "comment.wizard"
+
+    def add_comment(self):
+        record = self.env[self.res_model].browse(self.res_id) if self.res_model in self.env else None
+        if record is not None and getattr(record, "_dms_approval", False):
+            # the wizard is created by the client: only the user's own reviews of that document
+            record._check_reviewer_can_act()
+            user = self.env.user
+            self.review_ids = self.review_ids.filtered(
+                lambda r: r.model == self.res_model and r.res_id == self.res_id and user in r.reviewer_ids
+            )
+        res = super(CommentWizard, self.with_context(dms_tier_engine=ENGINE)).add_comment()
+        record = self.env[self.res_model].browse(self.res_id)
+        if self.validate_reject == "validate" and record._dms_approval:
+            record._dms_after_review()
+        return res
