@@ -88,7 +88,7 @@ class EarningsPortal(DistributionOrdering):
                 "promoter": promoter,
                 "commissions": commissions,
                 "withdrawals": withdrawals,
-                "customers": [(self._mask(c.name), c.referral_date) for c in customers],
+                "customers": [(self._mask(c.name), c.dms_referral_date) for c in customers],
                 "qr_url": "/report/barcode/?barcode_type=QR&width=200&height=200&value="
                 + quote(promoter.referral_url or "", safe=""),
                 "message": message,

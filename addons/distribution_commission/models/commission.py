@@ -126,7 +126,7 @@ class DistributionCommission(models.Model):
         vals_list = []
         for line in lines:
             order = line.sale_line_ids[:1].order_id
-            promoter = order.promoter_id
+            promoter = order.channel_promoter_id
             if not promoter:
                 continue
             company = line.company_id
@@ -249,16 +249,16 @@ class DistributionCommission(models.Model):
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    promoter_id = fields.Many2one(
-        "distribution.promoter", compute="_compute_promoter_id", store=True, readonly=False,
+    channel_promoter_id = fields.Many2one(
+        "distribution.promoter", string="Promoter", compute="_compute_channel_promoter_id", store=True, readonly=False,
         precompute=True, index="btree_not_null", help="Earns the commission on this order's goods once it is paid.",
     )
 
     @api.depends("partner_id")
-    def _compute_promoter_id(self):
+    def _compute_channel_promoter_id(self):
         for order in self:
-            if order.state in ("draft", "sent") or not order.promoter_id:
-                order.promoter_id = order.partner_id.commercial_partner_id.referrer_id or order.partner_id.referrer_id
+            if order.state in ("draft", "sent") or not order.channel_promoter_id:
+                order.channel_promoter_id = order.partner_id.commercial_partner_id.channel_referrer_id or order.partner_id.channel_referrer_id
 
 
 class AccountMove(models.Model):
@@ -282,7 +282,7 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         result = super()._action_done()
-        orders = self.sale_id.filtered("promoter_id")
+        orders = self.sale_id.filtered("channel_promoter_id")
         if orders:
             self.env["distribution.commission"].sudo().search(
                 [("order_id", "in", orders.ids), ("state", "=", "frozen"), ("release_date", "=", False)]

@@ -35,7 +35,7 @@ class DistributionPromoter(models.Model):
         [("active", "Active"), ("suspended", "Suspended")], default="active", required=True, tracking=True
     )
     referral_url = fields.Char(compute="_compute_referral_url")
-    customer_ids = fields.One2many("res.partner", "referrer_id", string="Referred Customers")
+    customer_ids = fields.One2many("res.partner", "channel_referrer_id", string="Referred Customers")
     customer_count = fields.Integer(compute="_compute_customer_count")
     payout_method = fields.Selection(
         [("bank", "Bank transfer"), ("alipay", "Alipay"), ("wechat", "WeChat Pay")], default="bank", tracking=True
@@ -72,7 +72,7 @@ class DistributionPromoter(models.Model):
             promoter.referral_url = f"{base}/r/{promoter.code}" if promoter.code else False
 
     def _compute_customer_count(self):
-        counts = dict(self.env["res.partner"]._read_group([("referrer_id", "in", self.ids)], ["referrer_id"], ["__count"]))
+        counts = dict(self.env["res.partner"]._read_group([("channel_referrer_id", "in", self.ids)], ["channel_referrer_id"], ["__count"]))
         for promoter in self:
             promoter.customer_count = counts.get(promoter, 0)
 
@@ -127,7 +127,7 @@ class DistributionPromoter(models.Model):
             "name": self.env._("Referred Customers"),
             "res_model": "res.partner",
             "view_mode": "list,form",
-            "domain": [("referrer_id", "=", self.id)],
+            "domain": [("channel_referrer_id", "=", self.id)],
         }
 
     @api.model
@@ -142,11 +142,11 @@ class DistributionPromoter(models.Model):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    referrer_id = fields.Many2one(
+    channel_referrer_id = fields.Many2one(
         "distribution.promoter", string="Referred by", index="btree_not_null", copy=False, tracking=True,
         help="The promoter who brought this customer in (the first one wins).",
     )
-    referral_date = fields.Datetime(copy=False)
+    dms_referral_date = fields.Datetime(string="Referral Date", copy=False)
 
     def _attach_referrer(self, promoter, clicked_at=None):
         """First touch wins: attach the customers without a promoter, if the click is recent enough."""
@@ -158,9 +158,9 @@ class ResPartner(models.Model):
         if clicked_at and window and clicked_at < now - timedelta(days=window):
             return self.browse()
         customers = self.sudo().filtered(
-            lambda p: not p.referrer_id and p != promoter.partner_id and p.commercial_partner_id != promoter.partner_id
+            lambda p: not p.channel_referrer_id and p != promoter.partner_id and p.commercial_partner_id != promoter.partner_id
         )
-        customers.write({"referrer_id": promoter.id, "referral_date": now})
+        customers.write({"channel_referrer_id": promoter.id, "dms_referral_date": now})
         return customers
 
 

@@ -104,14 +104,14 @@ class CommissionCommon(DistributionCommon):
 class TestCommissions(CommissionCommon):
     def test_attribution_first_touch_and_window(self):
         self.assertEqual(self.customer._attach_referrer(self.mid), self.customer)
-        self.assertEqual(self.customer.referrer_id, self.mid)
+        self.assertEqual(self.customer.channel_referrer_id, self.mid)
         # the first promoter wins
         self.assertFalse(self.customer._attach_referrer(self.top))
-        self.assertEqual(self.customer.referrer_id, self.mid)
+        self.assertEqual(self.customer.channel_referrer_id, self.mid)
         # a click older than the attribution window does not attach
         late = self.env["res.partner"].create({"name": "Han Meimei"})
         self.assertFalse(late._attach_referrer(self.mid, fields.Datetime.now() - timedelta(days=31)))
-        self.assertFalse(late.referrer_id)
+        self.assertFalse(late.channel_referrer_id)
         self.assertTrue(late._attach_referrer(self.mid, fields.Datetime.now() - timedelta(days=29)))
         # a promoter is not his own customer, a suspended one attaches nobody
         self.assertFalse(self.mid.partner_id._attach_referrer(self.mid))
@@ -120,7 +120,7 @@ class TestCommissions(CommissionCommon):
         self.assertFalse(other._attach_referrer(self.top))
         # the order of a referred customer names the promoter
         order = self.env["sale.order"].create({"partner_id": self.customer.id})
-        self.assertEqual(order.promoter_id, self.mid)
+        self.assertEqual(order.channel_promoter_id, self.mid)
 
     def test_two_levels_only_goods_frozen_then_released(self):
         self.customer._attach_referrer(self.low)

@@ -19,11 +19,11 @@ class TestCommissionTour(CommissionCommon, DistributionHttpCommon):
         self.start_tour(f"/r/{self.mid.code}", "distribution_commission_signup", login=None)
         customer = self.env["res.users"].sudo().search([("login", "=", "hanmeimei@example.com")]).partner_id
         self.assertTrue(customer, "signed up")
-        self.assertEqual(customer.referrer_id, self.mid)
+        self.assertEqual(customer.channel_referrer_id, self.mid)
 
         # a salesperson sells to the new customer: the order names the promoter; paid and delivered
         order, _invoice = self._sell(customer, [(self.product_a, 2, 1000.0)])
-        self.assertEqual(order.promoter_id, self.mid)
+        self.assertEqual(order.channel_promoter_id, self.mid)
         commission = self.env["distribution.commission"].search([("order_id", "=", order.id), ("level", "=", "1")])
         self.assertEqual((commission.amount, commission.state), (200.0, "frozen"))
         self.start_tour("/my/earnings", "distribution_commission_frozen", login="promoter_mid")
@@ -56,11 +56,11 @@ class TestCommissionTour(CommissionCommon, DistributionHttpCommon):
         customer = self.users["dl_nj"].partner_id.commercial_partner_id
         self.authenticate("portal_dl_nj", "portal_dl_nj")
         self.assertEqual(self.url_open(f"/r/{self.mid.code}").status_code, 200)
-        self.assertEqual(customer.referrer_id, self.mid)
+        self.assertEqual(customer.channel_referrer_id, self.mid)
         self.assertEqual(self.url_open("/r/NOSUCHCODE").status_code, 404)
         # another promoter's link does not take the customer over
         self.url_open(f"/r/{self.top.code}")
-        self.assertEqual(customer.referrer_id, self.mid)
+        self.assertEqual(customer.channel_referrer_id, self.mid)
 
     def test_referred_signup_lands_in_the_promoters_company(self):
         """The visitor of a promoter's link signs up as a customer of the promoter's
@@ -89,7 +89,7 @@ class TestCommissionTour(CommissionCommon, DistributionHttpCommon):
         self.assertEqual(user.company_id, brand)
         self.assertEqual(user.company_ids, brand)
         self.assertEqual(user.partner_id.company_id, brand)
-        self.assertEqual(user.partner_id.referrer_id, promoter)
+        self.assertEqual(user.partner_id.channel_referrer_id, promoter)
 
     def test_rejected_withdrawal_shows_no_amount_paid(self):
         """My Earnings: a rejected request paid nothing, a paid one shows its net amount."""

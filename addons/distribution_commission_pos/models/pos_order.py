@@ -7,16 +7,16 @@ from odoo import api, fields, models
 class PosOrder(models.Model):
     _inherit = "pos.order"
 
-    promoter_id = fields.Many2one(
-        "distribution.promoter", compute="_compute_promoter_id", store=True, readonly=False,
+    channel_promoter_id = fields.Many2one(
+        "distribution.promoter", string="Promoter", compute="_compute_channel_promoter_id", store=True, readonly=False,
         index="btree_not_null", help="Earns the commission on this order's goods once it is paid.",
     )
 
     @api.depends("partner_id")
-    def _compute_promoter_id(self):
+    def _compute_channel_promoter_id(self):
         for order in self:
-            if order.state == "draft" or not order.promoter_id:
-                order.promoter_id = order.partner_id.commercial_partner_id.referrer_id or order.partner_id.referrer_id
+            if order.state == "draft" or not order.channel_promoter_id:
+                order.channel_promoter_id = order.partner_id.commercial_partner_id.channel_referrer_id or order.partner_id.channel_referrer_id
 
     def action_pos_order_paid(self):
         result = super().action_pos_order_paid()
@@ -37,7 +37,7 @@ class DistributionCommission(models.Model):
         self = self.sudo()
         orders = orders.filtered(lambda o: o.state in ("paid", "done", "invoiced"))
         sold = orders.lines.filtered(
-            lambda line: line.qty > 0 and line.product_id.type != "service" and line.order_id.promoter_id
+            lambda line: line.qty > 0 and line.product_id.type != "service" and line.order_id.channel_promoter_id
         )
         done = {(c.pos_line_id.id, c.level) for c in self.search([("pos_line_id", "in", sold.ids)])}
         Rule = self.env["distribution.commission.rule"]
@@ -51,9 +51,9 @@ class DistributionCommission(models.Model):
                 rates_by_key[company, day] = Rule._rates(company, day)
             rates = rates_by_key[company, day]
             base = order.currency_id._convert(line.price_subtotal, company.currency_id, company, day)
-            earners = [("1", order.promoter_id)]
-            if company.commission_levels == "2" and order.promoter_id.parent_id:
-                earners.append(("2", order.promoter_id.parent_id))
+            earners = [("1", order.channel_promoter_id)]
+            if company.commission_levels == "2" and order.channel_promoter_id.parent_id:
+                earners.append(("2", order.channel_promoter_id.parent_id))
             for level, earner in earners:
                 if (line.id, level) in done or earner.state != "active":
                     continue

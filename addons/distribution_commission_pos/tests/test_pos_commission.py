@@ -54,7 +54,7 @@ class TestPosCommission(CommonPosTest):
 
     def test_pos_sale_earns_frozen_then_released(self):
         order = self._sell(5)  # 5 x 10.00
-        self.assertEqual((order.state, order.promoter_id), ("paid", self.promoter))
+        self.assertEqual((order.state, order.channel_promoter_id), ("paid", self.promoter))
         commissions = self.env["distribution.commission"].search([("pos_order_id", "=", order.id)])
         self.assertEqual(
             {(c.promoter_id, c.amount, c.state) for c in commissions},
@@ -84,7 +84,7 @@ class TestPosCommission(CommonPosTest):
         self.assertEqual((self.promoter.amount_available, self.promoter.amount_reversed), (2.0, 3.0))
 
     def test_customer_without_promoter_earns_nothing(self):
-        self.customer.referrer_id = False
+        self.customer.channel_referrer_id = False
         order = self._sell(3)
-        self.assertFalse(order.promoter_id)
+        self.assertFalse(order.channel_promoter_id)
         self.assertFalse(self.env["distribution.commission"].search([("pos_order_id", "=", order.id)]))
