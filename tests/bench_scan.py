@@ -17,7 +17,7 @@ ratio = max(300 / rate, p99 / 50 ms), target <= 1.
   the client spreads its requests over 4,000 loopback source addresses (127.0.x.y) as many
   scanners would, so the limit's query runs on every request and no address reaches it (a 429
   fails the bench). Where binding 127.0.x.y is impossible the limit is switched off with the
-  `distribution_core.scan_rate_limit` = 0 parameter, and the output says so.
+  `distribution_diversion.scan_rate_limit` = 0 parameter, and the output says so.
 
 - Server: `odoo-bin -d <db>` without a --db-filter, as a single-database deployment runs: with a
   filter, Odoo lists the databases from PostgreSQL on every request (one more connection and
@@ -69,7 +69,7 @@ def free_port():
 
 def build_scan_data(env):
     """Territories with areas, 4 bound members, N_CODES codes; returns the scan plan's inputs."""
-    from odoo.addons.distribution_core.models.distribution_code import generate_codes
+    from odoo.addons.distribution_diversion.tools.unit_codes import generate_codes
 
     cr = env.cr
     kept = reuse_scan_data(env)
@@ -155,7 +155,7 @@ def reuse_scan_data(env):
 
 def make_plan(codes, rng):
     """(path) of each request of the mix, drawn in advance."""
-    from odoo.addons.distribution_core.models.distribution_code import generate_codes
+    from odoo.addons.distribution_diversion.tools.unit_codes import generate_codes
 
     unknown = generate_codes(2000)
     outside = codes[:N_OUTSIDE]
@@ -253,7 +253,7 @@ def bench_scan():
         env = Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
         codes, _template = build_scan_data(env)
         if not spread:
-            env["ir.config_parameter"].set_param("distribution_core.scan_rate_limit", "0")
+            env["ir.config_parameter"].set_param("distribution_diversion.scan_rate_limit", "0")
         cr.commit()
     plan = make_plan(codes, random.Random(10))
     port = free_port()
@@ -327,7 +327,7 @@ def bench_generate(env=None, n=N_GENERATE):
         config.parse_config(["-c", os.environ["ODOO_RC"], "-d", db])
         with Registry(db).cursor() as cr:
             return bench_generate(Environment(cr, SUPERUSER_ID, {"tracking_disable": True}), n)
-    from odoo.addons.distribution_core.models.distribution_code import is_well_formed
+    from odoo.addons.distribution_diversion.tools.unit_codes import is_well_formed
 
     cr = env.cr
     product = env["product.product"].create({"name": "BENCHGEN product", "list_price": 1.0})

@@ -13,6 +13,7 @@
         "distribution_rebate",
         "distribution_statement",
         "distribution_commission",
+        "distribution_diversion",
         "spreadsheet_dashboard",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},

@@ -11,14 +11,12 @@
     "data": [
         "security/distribution_pos_security.xml",
         "security/ir.model.access.csv",
-        "data/barcode_rule_data.xml",
         "data/store_staff_data.xml",
         "views/pos_config_views.xml",
         "views/loyalty_program_views.xml",
         "views/promotion_execution_views.xml",
         "views/pos_order_views.xml",
         "views/pos_replenishment_views.xml",
-        "views/distribution_code_scan_views.xml",
         "views/distribution_pos_menus.xml",
     ],
     "demo": [
@@ -26,7 +24,6 @@
     ],
     "assets": {
         "point_of_sale._assets_pos": [
-            "distribution_core/static/src/js/dms_code.js",
             "distribution_pos/static/src/**/*",
         ],
         "web.assets_tests": [

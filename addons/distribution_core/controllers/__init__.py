@@ -1,4 +1,3 @@
 from . import main
 from . import portal
 from . import ordering
-from . import scan

@@ -15,8 +15,4 @@ from . import tier_definition
 from . import distribution_channel_order
 from . import distribution_channel_dimension_mixin
 from . import distribution_sellout
-from . import distribution_code
-from . import stock_picking
-from . import distribution_diversion
-from . import distribution_demo_diversion
 from . import res_company

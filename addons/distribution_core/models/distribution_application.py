@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
-from .distribution_member import normalize_code
+from ..tools.codes import normalize_code
 
 
 class DistributionApplication(models.Model):

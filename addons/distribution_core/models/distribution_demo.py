@@ -303,7 +303,6 @@ class DistributionDemo(models.AbstractModel):
         demo._demo_onboarding(hq, rng, members, territories)
         demo._demo_price_publications(hq, products)
         demo._demo_approvals(hq, users, members, products)
-        demo.env["distribution.diversion.demo"]._generate()
         _logger.info(
             "Channel demo data: %s members, %s products and a year of sell-in built in %.1f s",
             len(members), len(products), time.monotonic() - started,

@@ -5,9 +5,6 @@ from . import test_ui
 from . import test_pricing
 from . import test_approvals
 from . import test_ordering_ui
-from . import test_codes
-from . import test_diversion
-from . import test_diversion_ui
 from . import test_approval_bypass
 from . import test_hostile_input
 from . import test_portal_scopes

@@ -562,7 +562,7 @@ def channel_health():
     d.scorecard("health_cover", "Days of Cover", 0, 404, 192, "Data!B4", "Data!C4", "", "#EFF6FF",
                 slow_menu)
     d.scorecard("health_diversion", "Diversion Rate", 0, 606, 192, "Data!B5", "Data!C5", "", "#F5F3FF",
-                "distribution_core.menu_distribution_diversion_kpi")
+                "distribution_diversion.menu_distribution_diversion_kpi")
     d.scorecard("health_lead", "Approval Lead Time", 0, 808, 192, "Data!B6", "Data!C6", "", "#F0FDF4",
                 "distribution_core.menu_distribution_approval_lead_time")
     row = 6
@@ -604,8 +604,8 @@ def channel_health():
                                          "graph_mode": "line", "graph_groupbys": ["month:month"]},
                                 name="Diversion Rate"))
     d.chart("health_diversion_month", row + 1, 0, 990, 300, dk, ["month:month"], "diversion_rate", dmatch,
-            mode="line", action="distribution_core.distribution_diversion_kpi_action",
-            menu="distribution_core.menu_distribution_diversion_kpi")
+            mode="line", action="distribution_diversion.distribution_diversion_kpi_action",
+            menu="distribution_diversion.menu_distribution_diversion_kpi")
     row += 1 + rows_for(320) + 1
     diversion_measures = [("scanned_units", "Scanned Units"), ("incident_count", "Incidents"),
                           ("confirmed_count", "Confirmed"), ("diversion_rate", "Rate (%)")]

@@ -4,12 +4,8 @@ from datetime import datetime, time
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.distribution_core.models.distribution_code import (
-    LEGACY_CODES_PARAM,
-    is_legacy_candidate,
-    is_well_formed,
-)
-from odoo.addons.distribution_core.models.distribution_code import normalize_code as normalize_unit_code
+from odoo.addons.distribution_diversion.models.distribution_code import LEGACY_CODES_PARAM
+from odoo.addons.distribution_diversion.tools.unit_codes import is_legacy_candidate, is_well_formed, normalize_unit_code
 
 from .target_lookup import normalise_name
 

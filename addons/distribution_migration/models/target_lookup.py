@@ -6,7 +6,7 @@ import unicodedata
 from odoo import api, models
 from odoo.tools import SQL
 
-from odoo.addons.distribution_core.models.distribution_member import normalize_code
+from odoo.addons.distribution_core.tools.codes import normalize_code
 
 
 def normalise_name(text):

@@ -448,7 +448,7 @@ class TestImportCodes(ImportTargetCase):
         self.assertRecordValues(self._code("XYZ0002"), [{"state": "bound", "member_id": dl_hz.id, "level": 3}])
 
         # the codes carry no check character of ours: the scans now look such codes up
-        self.assertEqual(self.env["ir.config_parameter"].get_param("distribution_core.legacy_codes"), "1")
+        self.assertEqual(self.env["ir.config_parameter"].get_param("distribution_diversion.legacy_codes"), "1")
         public = self.env["distribution.code.scan"].with_user(self.env.ref("base.public_user")).sudo()
         self.assertEqual(public._record_scan("abc-001", "public")["result"], "genuine")
         # a code no scan would find is refused

@@ -7,5 +7,4 @@ from . import promotion_execution
 from . import pos_order
 from . import pos_replenishment
 from . import res_config_settings
-from . import pos_code_scan
 from . import product_template

@@ -129,8 +129,6 @@ class PosConfig(models.Model):
         read_records = super()._load_pos_data_read(records, config)
         if read_records:
             read_records[0]["_channel_floor_rules"] = config._channel_floor_rules()
-            # codes of a previous system (imported by the data migration) carry no check character
-            read_records[0]["_dms_legacy_codes"] = self.env["distribution.code"].sudo()._accepts_legacy_codes()
         return read_records
 
     def _get_program_ids(self):
@@ -156,12 +154,3 @@ class PosConfig(models.Model):
         store = self.sudo().channel_member_id
         allowed = programs.sudo().filtered(lambda program: program._is_published_to_store(store))
         return allowed.with_env(programs.env)
-
-    # Anti-diversion at the till ---------------------------------------------------
-
-    def dms_scan_code(self, code):
-        """The till's unit code scan (see distribution.pos.code.scan._scan), only at a
-        point of sale the cashier may open: the scan is recorded in its store's territory."""
-        self.ensure_one()
-        self.check_access("read")
-        return self.env["distribution.pos.code.scan"]._scan(self, code)

@@ -32,7 +32,6 @@ class PosOrder(models.Model):
             orders = self.filtered(lambda order: order.uuid in to_check)
             orders.lines._channel_check_floors()
             orders._channel_alert_floor_violations()
-            self.env["distribution.pos.code.scan"]._mark_sold(orders)
         return super().read_pos_data(data, config)
 
     def _channel_alert_floor_violations(self):
@@ -101,16 +100,12 @@ class PosOrderLine(models.Model):
         "res.users", string="Floor Approved by", readonly=True,
         help="The manager who allowed this price below the resale floor at the till.",
     )
-    dms_unit_codes = fields.Char(
-        string="Unit Codes", readonly=True, copy=False,
-        help="The unit codes scanned at the till for this line (comma-separated): marked sold when the order is paid.",
-    )
 
     @api.model
     def _load_pos_data_fields(self, config):
         # the till sends who approved a price below the floor with the line
         fields_list = super()._load_pos_data_fields(config)
-        fields_list += ["channel_override_user_id", "dms_unit_codes"]
+        fields_list += ["channel_override_user_id"]
         if config.module_pos_hr:
             fields_list += ["channel_override_employee_id"]
         return fields_list

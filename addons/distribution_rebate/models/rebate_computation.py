@@ -385,28 +385,21 @@ class DistributionRebateComputation(models.Model):
         return {(member_id, date_to): float(amount or 0.0) for member_id, date_to, amount in self.env.cr.fetchall()}
 
     @api.model
-    def _diversion_rows(self, agreements, scopes):
-        """Confirmed diversion incidents of each member seen in each period:
-        {(member id, date_from, date_to): (count, penalties)}, in one grouped query."""
+    def _penalty_keys(self, agreements, scopes):
+        """The (member id, date_from, date_to) periods whose penalties matter: those of agreements with
+        a condition on them, sorted."""
         with_condition = set(agreements.filtered(lambda a: a.diversion_action != "none").ids)
-        keys = sorted({(member_id, date_from, date_to) for agreement_id, member_id, date_from, date_to in scopes
+        return sorted({(member_id, date_from, date_to) for agreement_id, member_id, date_from, date_to in scopes
                        if agreement_id in with_condition})
-        if not keys:
-            return {}
-        self.env["distribution.diversion.incident"].flush_model(["expected_member_id", "state", "date", "penalty_amount"])
-        self.env.cr.execute(
-            """
-            SELECT k.member_id, k.date_from, k.date_to, COUNT(i.id), SUM(i.penalty_amount)
-              FROM unnest(%s::int[], %s::date[], %s::date[]) AS k(member_id, date_from, date_to)
-              JOIN distribution_diversion_incident i ON i.expected_member_id = k.member_id
-             WHERE i.state = 'confirmed'
-               AND i.date >= k.date_from AND i.date < k.date_to + 1
-          GROUP BY k.member_id, k.date_from, k.date_to
-            """,
-            [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]],
-        )
-        return {(member_id, date_from, date_to): (count, float(penalty or 0.0))
-                for member_id, date_from, date_to, count, penalty in self.env.cr.fetchall()}
+
+    @api.model
+    def _penalty_rows(self, agreements, scopes):
+        """Hook: the penalties imposed on each member in each period, which the agreements' condition
+        deducts from the rebate or voids it for: {(member id, date_from, date_to): (count, amount)}, for
+        the periods of `_penalty_keys`, set-based. The rebate engine imposes none itself; the concern
+        that does extends this (distribution_rebate_diversion: confirmed diversion incidents), as the
+        sell-out sources extend `distribution.sellout._sellout_sources`."""
+        return {}
 
     @api.model
     def _compute_agreements(self, agreements, up_to=None, only=None):
@@ -484,7 +477,7 @@ class DistributionRebateComputation(models.Model):
         totals.update(self._sellout_totals(sell_out, products))
         timings["basis"] = time.perf_counter() - started - sum(timings.values())
         overdue = self._overdue_rows(agreements, scopes)
-        diversion = self._diversion_rows(agreements, scopes)
+        diversion = self._penalty_rows(agreements, scopes)
         timings["overdue"] = time.perf_counter() - started - sum(timings.values())
         templates = self._explanation_templates()
         rows = []

@@ -5,7 +5,7 @@ import unicodedata
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.distribution_core.models.distribution_member import normalize_code
+from odoo.addons.distribution_core.tools.codes import normalize_code
 from odoo.addons.distribution_core.tools.safe_io import (
     MAX_NUMBER,
     UnsafeInputError,

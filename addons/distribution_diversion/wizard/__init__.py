@@ -1,0 +1,2 @@
+from . import code_import
+from . import diversion_confirm
