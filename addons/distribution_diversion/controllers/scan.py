@@ -102,8 +102,9 @@ class DistributionScan(http.Controller):
     # and the frontend routing of website routes (language from the URL, cookie or default, with its
     # redirects) would cost more than the scan itself. A browser is sent on to the page, which is a
     # website route and records the scan there (once).
-    # `path`, not `string`: a code with an (encoded) slash still reaches the check, is answered and counted
-    @http.route("/dist/scan/<path:code>", type="http", auth="none", readonly=False, methods=["GET"],
+    # `dms_unit_code` (models/ir_http.py), not `string`: a code with an (encoded) slash or line break still
+    # reaches the check, is answered and counted
+    @http.route("/dist/scan/<dms_unit_code:code>", type="http", auth="none", readonly=False, methods=["GET"],
                 save_session=False)
     def scan_code(self, code, latitude=None, longitude=None, **kwargs):
         """JSON with `Accept: application/json` or `?format=json`, else a redirect to the page with

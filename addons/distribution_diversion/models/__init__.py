@@ -9,3 +9,4 @@ from . import distribution_code_scan
 from . import distribution_diversion_incident
 from . import distribution_diversion_kpi
 from . import report_distribution_code_label
+from . import ir_http

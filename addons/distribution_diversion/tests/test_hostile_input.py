@@ -50,6 +50,17 @@ class TestScanHostileInput(DiversionCommon, DistributionHttpCommon):
         self.assertEqual(set(scans.mapped("code_text")), {"ABCDEF"})
         self.assertEqual(set(scans.mapped("result")), {"malformed"})
 
+    def test_line_breaks_reach_the_check(self):
+        """A scanned text with a line break (or a NUL and a line break) is a malformed code like any other:
+        answered in JSON with a 400 and counted, never the website's 404 page nor a 500."""
+        for path in ("%00%0A", "%01%0A", "ABC%0ADEF", "%0A", "8264VXAJDZ2TGEGJ1%0D%0A"):
+            with self.subTest(path=path):
+                before = self._scan_count()
+                response = self.url_open(f"/dist/scan/{path}?format=json")
+                self.assertIn(response.status_code, (400, 404))
+                self.assertIn(response.json()["result"], ("malformed", "unknown"))
+                self.assertEqual(self._scan_count(), before + 1)
+
     def test_malformed_codes_count_against_the_rate_limit(self):
         self.env["ir.config_parameter"].sudo().set_param("distribution_diversion.scan_rate_limit", "3")
         for text in ("ABC%00DEF", "%01%02", "0O0"):
