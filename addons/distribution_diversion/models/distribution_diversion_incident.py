@@ -2,6 +2,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_datetime
 
 
 class DistributionDiversionIncident(models.Model):
@@ -114,34 +115,47 @@ class DistributionDiversionIncident(models.Model):
             "company_id": scan.company_id.id or expected.company_id.id or self.env.company.id,
             "user_id": manager.id,
         })
-        evidence = incident._evidence_text()
+        # written once for the one who investigates: in his language and his time zone
+        evidence = incident._evidence_text(manager)
         incident.message_post(body=evidence, message_type="comment", subtype_xmlid="mail.mt_note",
                               author_id=self.env.ref("base.partner_root").id)
         if manager:
             incident.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=manager.id,
-                summary=self.env._("Investigate diversion %(name)s", name=incident.name),
+                summary=incident.with_context(lang=manager.lang).env._(
+                    "Investigate diversion %(name)s", name=incident.name),
                 note=evidence,
             )
         return incident
 
-    def _evidence_text(self):
+    def _evidence_tz(self, reader):
+        """The time zone the evidence is told in: the reader's, else the company's, else UTC."""
+        return reader.tz or self.company_id.partner_id.tz or self.env.context.get("tz") or "UTC"
+
+    def _evidence_text(self, reader=None):
+        """What was seen, where, by whom and when, in the language and the time zone of `reader` (the
+        user the evidence is written for: the incident's responsible; none: the current user's)."""
         self.ensure_one()
-        scanned_by = self.scanned_by_id.name if self.scan_type != "public" else self.env._(
+        reader = reader or self.user_id or self.env.user
+        lang = reader.lang or self.env.lang
+        tz = self._evidence_tz(reader)
+        incident = self.with_context(lang=lang)
+        _ = incident.env._
+        scanned_by = self.scanned_by_id.name if self.scan_type != "public" else _(
             "an anonymous scanner (address %(ip)s)", ip=self.ip_address or "?")
-        return self.env._(
+        return _(
             "Code %(code)s (%(product)s), bound to %(member)s for %(expected)s, was scanned in %(seen)s "
-            "by %(who)s%(at_member)s on %(date)s UTC.",
+            "by %(who)s%(at_member)s on %(date)s (%(tz)s).",
             code=self.code_id.name,
-            product=self.product_id.display_name or "-",
+            product=incident.product_id.display_name or "-",
             member=self.expected_member_id.display_name,
             expected=self.expected_territory_id.complete_name or "-",
-            seen=self.seen_territory_id.complete_name,
+            seen=incident.seen_territory_id.complete_name,
             who=scanned_by,
-            at_member=self.env._(" at %(member)s", member=self.seen_member_id.display_name)
-            if self.seen_member_id else "",
-            date=fields.Datetime.to_string(self.date),
+            at_member=_(" at %(member)s", member=self.seen_member_id.display_name) if self.seen_member_id else "",
+            date=format_datetime(incident.env, self.date, tz=tz, dt_format="medium", lang_code=lang),
+            tz=tz,
         )
 
     # ------------------------------------------------------------------

@@ -8,6 +8,9 @@ import subprocess
 import tempfile
 from unittest.mock import patch
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
@@ -24,6 +27,7 @@ from ..tools.unit_codes import (
     is_well_formed,
     normalize_unit_code,
 )
+from ..wizard import code_import as code_import_module
 
 # Shared with the JS twin (static/src/js/dms_code.js): the same texts give the same answers.
 VECTORS = [
@@ -388,3 +392,49 @@ class TestCodes(DistributionCommon):
         order.action_confirm()
         with self.assertRaisesRegex(UserError, "is not a channel member"):
             order.picking_ids.action_import_codes()
+
+    def test_import_bounds(self):
+        """An import is refused, with what to do, beyond its size, its number of lines or the length
+        of a line, before any line is read; nothing is added."""
+        units = self._codes(self._batch(2))
+        picking = self._delivery("ga")
+        with patch.object(code_import_module, "MAX_IMPORT_BYTES", 1024):
+            with self.assertRaisesRegex(UserError, r"The file holds 1 MB, more than the 0 MB that are read: split it"):
+                self._import(picking, file=units[0].name + "\n" + "x" * 2000)
+            with self.assertRaisesRegex(UserError, "More than 0 MB of codes"):
+                self._import(picking, text="\n".join([units[0].name] * 100))
+        with patch.object(code_import_module, "MAX_IMPORT_LINES", 3):
+            with self.assertRaisesRegex(UserError, "More than 3 lines: split the codes into several imports."):
+                self._import(picking, file="\n".join(["code", *units.mapped("name"), "extra"]))
+            with self.assertRaisesRegex(UserError, "More than 3 lines"):
+                self._import(picking, text="\r".join(["a", "b", "c", "d"]))  # old Mac line breaks count too
+        with self.assertRaisesRegex(UserError, "Row 2: a cell holds 5017 characters, more than the 1000 that are read"):
+            self._import(picking, text=f"{units[0].name}\n{units[1].name}{'=' * 5000}")
+        # a spreadsheet file instead of its CSV (a zip archive): a clear message
+        with self.assertRaisesRegex(UserError, "not a CSV file in UTF-8"):
+            self.env["distribution.code.import"].create(
+                {"picking_id": picking.id, "file": base64.b64encode(b"PK\x03\x04\x14\x00\xff\xfe")}
+            ).action_import()
+        self.assertFalse(picking.dist_code_ids)
+        # within the bounds, the same codes go in
+        self._import(picking, "\n".join(units.mapped("name")))
+        self.assertEqual(picking.dist_code_ids, units)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.one_of(
+        st.binary(max_size=400),
+        st.text(max_size=300),
+        st.lists(st.sampled_from(["\x00", "\x1b[31m", "=HYPERLINK(\"x\")", "1e308", "-1e308", "nan", "A" * 1200,
+                                  "code", ",;\t", "\ud800", "8264-VXAJ-DZ2T-GEGJ-1"]), max_size=20).map("\n".join),
+    ))
+    def test_fuzz_import(self, raw):
+        """Whatever the file holds (random bytes, NUL, control characters, formulas, huge cells, extreme
+        numbers): a UserError that says what is wrong, never another error, and nothing added."""
+        picking = self._delivery("ga")
+        content = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
+        wizard = self.env["distribution.code.import"].create({"picking_id": picking.id, "file": base64.b64encode(content)})
+        with self.assertRaises(UserError) as catcher:
+            wizard.action_import()
+        self.assertTrue(str(catcher.exception).strip())
+        self.assertFalse(picking.dist_code_ids)
+

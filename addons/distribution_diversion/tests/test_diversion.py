@@ -81,6 +81,33 @@ class TestDiversion(DiversionCommon, DistributionCommon):
             "user_id": self.users["st_hz"].id, "incident_id": False,
         }])
 
+    def test_evidence_in_the_language_and_time_zone_of_its_reader(self):
+        """The evidence and the to-do are written for the channel manager who investigates: in his
+        language and his time zone (Shanghai: UTC+8), not in UTC."""
+        self.env.ref("base.lang_zh_CN").sudo().active = True
+        self.channel_user.write({"tz": "Asia/Shanghai", "lang": "zh_CN"})
+        code = self._code("dl_hz")
+        self._scan_as("dl_nj", code.name)
+        incident = self.Incident.search([("code_id", "=", code.id)])
+        self.env.cr.execute("UPDATE distribution_diversion_incident SET date = '2026-03-01 18:30:00' WHERE id = %s",
+                            [incident.id])
+        incident.invalidate_recordset(["date"])
+        evidence = incident._evidence_text(self.channel_user)
+        # 18:30 UTC is 02:30 the next morning in Shanghai; zh_CN's date format, full-width brackets
+        self.assertIn("2026/03/02 02:30:00（Asia/Shanghai）", evidence)
+        self.assertNotIn("18:30", evidence)
+        self.assertIn("防窜码", evidence)
+        self.assertNotIn("UTC", evidence)
+        # what was posted when the incident opened: Chinese, in Shanghai time
+        note = incident.activity_ids.note
+        self.assertIn("防窜码", str(note))
+        self.assertIn("Asia/Shanghai", str(note))
+        self.assertIn("调查窜货", incident.activity_ids.summary)
+        # a reader in another zone reads the same moment in his
+        self.channel_manager.tz = "Europe/Paris"
+        self.assertIn("03/01/2026 07:30:00 PM (Europe/Paris)",
+                      incident.with_context(lang="en_US")._evidence_text(self.channel_manager))
+
     def test_scan_in_wrong_territory_opens_incident_with_evidence(self):
         code = self._code("dl_hz")
         answer = self._scan_as("dl_nj", code.name.lower(), ip_address="10.0.0.7")  # typed in lower case

@@ -1,8 +1,20 @@
 import base64
 import binascii
+import math
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.distribution_core.tools.safe_io import UnsafeInputError, check_cell_length
+
+# What one import reads, at most: a CSV of 100,000 codes with the columns of a batch export (code,
+# kind, carton, product, lot, scan URL) is about 10 MB; more is a mistake (or an attack) that would
+# hold a worker for minutes, never one delivery's codes.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_LINES = 100000
+# a line's first column is a code (17 characters), a code of a previous system (40 at most) or the
+# scan URL printed on its label; the rest of the line is ignored but must not be a 50 MB cell either
+MAX_LINE_LENGTH = 1000
 
 
 class DistributionCodeImport(models.TransientModel):
@@ -41,13 +53,38 @@ class DistributionCodeImport(models.TransientModel):
         }
 
     def _lines(self):
-        lines = (self.codes_text or "").splitlines()
+        """The pasted lines and the file's, refused beyond MAX_IMPORT_BYTES, MAX_IMPORT_LINES lines or
+        MAX_LINE_LENGTH characters a line, before any of them is parsed."""
+        text = self.codes_text or ""
         if self.file:
+            # the size is known from the base64 text without decoding it
+            size = len(self.file) * 3 // 4
+            if size > MAX_IMPORT_BYTES:
+                raise UserError(self.env._(
+                    "The file holds %(size)s MB, more than the %(max)s MB that are read: split it into "
+                    "several imports.", size=math.ceil(size / 1048576), max=MAX_IMPORT_BYTES // 1048576))
             try:
                 content = base64.b64decode(self.file).decode("utf-8-sig")
-            except (binascii.Error, UnicodeDecodeError) as error:
-                raise UserError(self.env._("The file is not a UTF-8 CSV file.")) from error
-            lines += content.splitlines()
+            except (binascii.Error, ValueError) as error:  # UnicodeDecodeError is a ValueError
+                raise UserError(self.env._(
+                    "The file is not a CSV file in UTF-8: save it as CSV (UTF-8) from your spreadsheet "
+                    "application, the codes in the first column.")) from error
+            text = f"{text}\n{content}" if text else content
+        if len(text) > MAX_IMPORT_BYTES:
+            raise UserError(self.env._(
+                "More than %(max)s MB of codes: split them into several imports.", max=MAX_IMPORT_BYTES // 1048576))
+        if text.count("\n") >= MAX_IMPORT_LINES:
+            raise UserError(self.env._(
+                "More than %(max)s lines: split the codes into several imports.", max=f"{MAX_IMPORT_LINES:,}"))
+        lines = text.splitlines()
+        if len(lines) > MAX_IMPORT_LINES:  # other line breaks than \n
+            raise UserError(self.env._(
+                "More than %(max)s lines: split the codes into several imports.", max=f"{MAX_IMPORT_LINES:,}"))
+        try:
+            for number, line in enumerate(lines, start=1):
+                check_cell_length(line, number, MAX_LINE_LENGTH)
+        except UnsafeInputError as error:
+            raise UserError(error.translate(self.env.lang)) from error
         return lines
 
     def action_import(self):
