@@ -1,8 +1,8 @@
 {
     "name": "Channel Distribution (DMS) – Promotion Announcements",
-    "summary": "One concern: HQ promotions reaching every terminal — a text message to each targeted store with its "
-    "delivery status, a public mobile page with read receipts, the store's POS customer display — and the stores' "
-    "acknowledgement and execution deviation measured",
+    "summary": "HQ promotions announced to the stores they target: a text message with its delivery status, a "
+    "public mobile page with read receipts, the POS customer display, the stores' acknowledgement and the "
+    "execution deviation",
     "version": "19.0.1.0.0",
     "category": "Sales/Point of Sale",
     "license": "LGPL-3",

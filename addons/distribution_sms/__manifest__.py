@@ -1,6 +1,6 @@
 {
     "name": "Channel Distribution (DMS) – SMS Gateway",
-    "summary": "One concern: sending text messages through a pluggable gateway (a Chinese SMS HTTP API with "
+    "summary": "Text messages sent through a pluggable gateway (a Chinese SMS HTTP API with "
     "signed requests, or a log-only gateway), with a delivery status per message, retries and no double sends",
     "version": "19.0.1.0.0",
     "category": "Hidden/Tools",
