@@ -55,6 +55,7 @@ def bench_confirm(env):
                 "model_id": sale_model.id,
                 "review_type": "individual",
                 "reviewer_id": env.user.id,
+                "dms_channel_rule": True,  # the rules our channel managers make
                 # realistic conditions that never match these orders
                 "definition_domain": str([("amount_total", ">", 10_000_000 + i)])
                 if i % 2
@@ -90,7 +91,7 @@ def bench_queue(env):
     template = env["sale.order"].create({"partner_id": partner.id})
     rule = env["tier.definition"].create(
         {"name": "Bench queue rule", "model_id": env.ref("sale.model_sale_order").id, "review_type": "individual",
-         "reviewer_id": reviewer.id, "definition_domain": "[('id', '<', 0)]"}
+         "reviewer_id": reviewer.id, "definition_domain": "[('id', '<', 0)]", "dms_channel_rule": True}
     )
     env.flush_all()
     cr.execute(

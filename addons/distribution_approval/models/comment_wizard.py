@@ -1,4 +1,4 @@
-"""The OCA comment wizard: on opted-in documents, only the user's own reviews."""
+"""The OCA comment wizard: on documents under channel rules, only the user's own reviews."""
 
 from odoo import models
 
@@ -10,7 +10,8 @@ class CommentWizard(models.TransientModel):
 
     def add_comment(self):
         record = self.env[self.res_model].browse(self.res_id) if self.res_model in self.env else None
-        if record is not None and getattr(record, "_dms_approval", False):
+        channel = bool(record is not None and getattr(record, "_dms_approval", False) and record._dms_channel_reviews())
+        if channel:
             # the wizard is created by the client: only the user's own reviews of that document
             record._check_reviewer_can_act()
             user = self.env.user
@@ -19,6 +20,6 @@ class CommentWizard(models.TransientModel):
             )
         res = super(CommentWizard, self.with_context(dms_tier_engine=ENGINE)).add_comment()
         record = self.env[self.res_model].browse(self.res_id)
-        if self.validate_reject == "validate" and record._dms_approval:
+        if self.validate_reject == "validate" and channel:
             record._dms_after_review()
         return res

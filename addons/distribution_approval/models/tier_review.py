@@ -110,12 +110,28 @@ class TierReview(models.Model):
         return super()._get_reviewers()
 
     def _dms_split(self):
-        """(reviews of opted-in documents, the others)."""
-        ours = self.filtered(lambda r: opted_in(self.env, r.model))
+        """(reviews of channel rules on opted-in documents, the others)."""
+        ours = self.filtered(lambda r: r.sudo().definition_id.dms_channel_rule and opted_in(self.env, r.model))
         return ours, self - ours
 
+    def _dms_protected(self):
+        """The reviews of self that only the engine may change: those of documents (of an
+        opted-in model) with at least one review of a channel rule."""
+        candidates = self.filtered(lambda r: opted_in(self.env, r.model))
+        if not candidates:
+            return candidates
+        channel = self.sudo().search(
+            [
+                ("model", "in", list(set(candidates.mapped("model")))),
+                ("res_id", "in", list(set(candidates.mapped("res_id")))),
+                ("definition_id.dms_channel_rule", "=", True),
+            ]
+        )
+        documents = {(r.model, r.res_id) for r in channel}
+        return candidates.filtered(lambda r: (r.model, r.res_id) in documents)
+
     def _get_reviewers(self):
-        if not opted_in(self.env, self.model):
+        if not (self.sudo().definition_id.dms_channel_rule and opted_in(self.env, self.model)):
             return super()._get_reviewers()
         reviewers = self._dms_base_reviewers()
         delegations = self.env["distribution.approval.delegation"].sudo()._active_for(reviewers)
@@ -162,17 +178,37 @@ class TierReview(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        if not engine(self.env) and any(opted_in(self.env, vals.get("model")) for vals in vals_list):
+        if not engine(self.env) and any(self._dms_create_protected(vals) for vals in vals_list):
             raise AccessError(self.env._("Reviews are created by the approval engine only."))
         for vals in vals_list:
             if vals.get("status") == "pending":
                 vals.setdefault("pending_since", fields.Datetime.now())
         return super().create(vals_list)
 
+    @api.model
+    def _dms_create_protected(self, vals):
+        """Whether creating this review is the engine's job only: a review of a channel
+        rule, or any review of a document under channel rules."""
+        if not opted_in(self.env, vals.get("model")):
+            return False
+        definition = self.env["tier.definition"].sudo().browse(vals.get("definition_id") or [])
+        if definition.dms_channel_rule:
+            return True
+        return bool(
+            self.sudo().search_count(
+                [
+                    ("model", "=", vals["model"]),
+                    ("res_id", "=", vals.get("res_id") or 0),
+                    ("definition_id.dms_channel_rule", "=", True),
+                ],
+                limit=1,
+            )
+        )
+
     def write(self, vals):
-        # on opted-in documents nothing of a review (reviewers, sequence, status, comment...)
-        # changes except through the engine; other models keep OCA's rules
-        if not engine(self.env) and set(vals) - FREE_REVIEW_FIELDS and self._dms_split()[0]:
+        # on documents under channel rules nothing of a review (reviewers, sequence, status,
+        # comment...) changes except through the engine; other documents keep OCA's rules
+        if not engine(self.env) and set(vals) - FREE_REVIEW_FIELDS and self._dms_protected():
             raise AccessError(
                 self.env._("Approve or reject with the Validate / Reject buttons; reviews cannot be edited.")
             )
@@ -182,7 +218,7 @@ class TierReview(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_by_engine(self):
-        if not engine(self.env) and self._dms_split()[0]:
+        if not engine(self.env) and self._dms_protected():
             raise AccessError(
                 self.env._(
                     "Reviews cannot be deleted: cancel or reset the document to draft, its reviews go with it."

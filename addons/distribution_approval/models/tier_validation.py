@@ -37,8 +37,12 @@ class TierValidation(models.AbstractModel):
     _inherit = "tier.validation"
 
     # Opt-in: the channel reinforcements (channel reviewers, delegation, frozen figures,
-    # protected reviews...) apply only to models that set this to True.
+    # protected reviews...) apply only to models that set this to True, and there to the
+    # documents a channel rule (tier.definition.dms_channel_rule) sends for approval.
     _dms_approval = False
+    # Whether a rule created by code on this model, without saying, is a channel rule
+    # (in the form, a rule on an opted-in model always starts as one).
+    _dms_approval_rules_default = True
 
     dms_rejection_reason = fields.Char(
         string="Reviewer's Reason", compute="_compute_dms_rejection_reason", help="Why the approval was refused."
@@ -49,6 +53,11 @@ class TierValidation(models.AbstractModel):
         for record in self:
             rejected = record.review_ids.filtered(lambda r: r.status == "rejected").sorted("reviewed_date")
             record.dms_rejection_reason = rejected[-1:].comment or False
+
+    def _get_to_validate_message_name(self):
+        """The document type in the reader's language for the banner "This ... needs to be
+        validated" (the OCA uses ``_description``, which is English whatever the language)."""
+        return self.env["ir.model"].sudo()._get(self._name).name or super()._get_to_validate_message_name()
 
     def _dms_review_context(self):
         """Channel context of the document for channel review types: ``member``,
@@ -79,21 +88,51 @@ class TierValidation(models.AbstractModel):
     # without a new approval; False: any change is refused.
     _dms_approval_numbers_may_decrease = True
 
+    def _dms_channel_reviews(self):
+        """The reviews of self made by channel rules."""
+        return self.sudo().review_ids.filtered(lambda r: r.definition_id.dms_channel_rule)
+
+    def _dms_reinforced(self):
+        """The records of self under the channel's guarantees: of an opted-in model, with a
+        review of a channel rule, or (not sent for approval yet) matched by a channel rule.
+        The others keep the OCA's behaviour, as documents of any other model do."""
+        if not self._dms_approval:
+            return self.browse()
+        records = self.filtered(lambda r: isinstance(r.id, int))
+        reinforced = records.filtered(lambda r: r._dms_channel_reviews())
+        rest = (records - reinforced).filtered(lambda r: not r.sudo().review_ids)
+        if rest:
+            reinforced |= rest._dms_matching_records()
+        return reinforced
+
     def _dms_trusted(self):
         """Self with the switches an RPC caller could send (skip_validation_check...)
         removed, unless the engine itself set them."""
         if engine_marked(self.env) or not any(self.env.context.get(key) for key in UNTRUSTED_CONTEXT_KEYS):
             return self
+        if not self._dms_reinforced():
+            return self  # the OCA's behaviour
         return self.with_context(**dict.fromkeys(UNTRUSTED_CONTEXT_KEYS, False))
 
     def _check_state_from_condition(self):
-        if self._dms_approval and not engine_marked(self.env) and self.env.context.get("skip_check_state_condition"):
+        if (
+            self._dms_approval
+            and not engine_marked(self.env)
+            and self.env.context.get("skip_check_state_condition")
+            and self._dms_reinforced()
+        ):
             return self.with_context(skip_check_state_condition=False)._check_state_from_condition()
         return super()._check_state_from_condition()
 
     @api.model
     def _dms_definitions(self):
-        return self.env["tier.definition"].sudo().with_context(active_test=True).search([("model", "=", self._name)])
+        """The active channel rules of this model."""
+        return (
+            self.env["tier.definition"]
+            .sudo()
+            .with_context(active_test=True)
+            .search([("model", "=", self._name), ("dms_channel_rule", "=", True)])
+        )
 
     @api.model
     def _dms_frozen_field_names(self):
@@ -149,18 +188,26 @@ class TierValidation(models.AbstractModel):
 
     def _dms_guarded(self):
         """The records of self whose figures are frozen now: opted-in, and under
-        validation, or approved (in _state_from or _state_to)."""
+        validation of a channel rule, or approved (in _state_from or _state_to), or
+        done while channel rules exist (none may be left out)."""
         if not self._dms_approval or engine_marked(self.env):
             return self.browse()
         records = self.filtered(lambda r: isinstance(r.id, int)).sudo()
-        return records.filtered(
-            lambda r: (
-                r[r._state_field] in r._state_from
-                and r.review_ids
-                and r.validation_status in ("waiting", "pending", "validated")
-            )
-            or r[r._state_field] in r._state_to
-        ).with_env(self.env)
+        if not records:
+            return self.browse()
+        has_rules = None
+        guarded = self.browse()
+        for record in records:
+            state = record[record._state_field]
+            if state in record._state_from:
+                if record._dms_channel_reviews() and record.validation_status in ("waiting", "pending", "validated"):
+                    guarded |= record
+            elif state in record._state_to:
+                if has_rules is None:
+                    has_rules = bool(self._dms_definitions())
+                if has_rules or record._dms_channel_reviews():
+                    guarded |= record
+        return guarded.with_env(self.env)
 
     @contextmanager
     def _dms_figures_guard(self):
@@ -189,7 +236,7 @@ class TierValidation(models.AbstractModel):
                 continue
             changed = sorted(name for name in new if new[name] != old.get(name))
             labels = ", ".join(record._fields[name]._description_string(self.env) for name in changed)
-            reviews = record.review_ids.filtered(lambda r: r.status != "rejected")
+            reviews = record._dms_channel_reviews().filtered(lambda r: r.status != "rejected")
             state_before = states[record.id]
             if state_before in record._state_from:
                 if reviews.filtered(lambda r: r.status in ("waiting", "pending")):
@@ -260,7 +307,7 @@ class TierValidation(models.AbstractModel):
         )
 
     def _dms_matching_definitions(self):
-        """The active rules whose domain matches the record now (whatever its state)."""
+        """The active channel rules whose domain matches the record now (whatever its state)."""
         self.ensure_one()
         company = self._get_company()
         matched = self.env["tier.definition"]
@@ -271,17 +318,16 @@ class TierValidation(models.AbstractModel):
                 matched |= definition
         return matched
 
-    def _dms_matching_records(self):
-        """The records of self matched by at least one active rule. Set-based: one search
-        of the rules, each rule's domain evaluated once on the whole batch (the OCA
-        version searches and evaluates per record)."""
+    def _dms_matching_records(self, channel_only=True):
+        """The records of self matched by at least one active channel rule (any rule:
+        ``channel_only=False``). Set-based: one search of the rules, each rule's domain
+        evaluated once on the whole batch (the OCA version searches and evaluates per record)."""
         records = self.filtered(lambda r: isinstance(r.id, int))
         matched = self.browse()
         if not records:
             return matched
-        definitions = (
-            self.env["tier.definition"].sudo().with_context(active_test=True).search([("model", "=", self._name)])
-        )
+        domain = [("model", "=", self._name)] + ([("dms_channel_rule", "=", True)] if channel_only else [])
+        definitions = self.env["tier.definition"].sudo().with_context(active_test=True).search(domain)
         if definitions:
             for company, group in records.grouped(lambda r: r._get_company()).items():
                 for definition in definitions.filtered(lambda d, c=company: not d.company_id or d.company_id == c):
@@ -292,7 +338,7 @@ class TierValidation(models.AbstractModel):
     def _compute_need_validation(self):
         if not self._dms_approval:
             return super()._compute_need_validation()
-        matched = self._dms_matching_records()
+        matched = self._dms_matching_records(channel_only=False)
         for record in self:
             record.need_validation = (
                 record in matched and not record.review_ids and record._check_state_from_condition()
@@ -333,7 +379,9 @@ class TierValidation(models.AbstractModel):
                     record
                 )
         # "all of the group": one review per user, approved in parallel
-        for review in reviews.filtered(lambda r: r.definition_id.dms_approve_all and len(r.reviewer_ids) > 1):
+        for review in reviews.filtered(
+            lambda r: r.definition_id.dms_channel_rule and r.definition_id.dms_approve_all and len(r.reviewer_ids) > 1
+        ):
             users = review.reviewer_ids
             review.dms_user_id = users[0]
             for user in users[1:]:
@@ -360,7 +408,7 @@ class TierValidation(models.AbstractModel):
     def _validate_tier(self, tiers=False):
         """Approve only the current user's reviews whose turn it is (parallel reviews
         of the same step must not block each other)."""
-        if not self._dms_approval:
+        if not self._dms_approval or not self._dms_channel_reviews():
             return super()._validate_tier(tiers)
         self.ensure_one()
         user = self.env.user
@@ -388,7 +436,7 @@ class TierValidation(models.AbstractModel):
         )
 
     def _rejected_tier(self, tiers=False):
-        if not self._dms_approval:
+        if not self._dms_approval or not self._dms_channel_reviews():
             return super()._rejected_tier(tiers)
         if tiers:
             tiers = tiers.with_context(dms_tier_engine=ENGINE)
@@ -408,19 +456,27 @@ class TierValidation(models.AbstractModel):
             )
 
     def validate_tier(self):
+        """On opted-in models, the button returns a value an RPC client can read (XML-RPC
+        cannot marshal None): the comment wizard's action, or True."""
         if not self._dms_approval:
             return super().validate_tier()
+        if not self._dms_channel_reviews():
+            res = super().validate_tier()  # the OCA's behaviour
+            return True if res is None else res
         self._check_reviewer_can_act()
         res = super().validate_tier()
         if res:  # comment wizard: the document moves on when the wizard is confirmed
             return res
         self._dms_after_review()
-        return res
+        return True
 
     def reject_tier(self):
         """Rejecting always asks for a reason, which the requester sees."""
         if not self._dms_approval:
             return super().reject_tier()
+        if not self._dms_channel_reviews():
+            res = super().reject_tier()  # the OCA's behaviour
+            return True if res is None else res
         self._check_reviewer_can_act()
         sequences = self._get_sequences_to_approve(self.env.user)
         reviews = self.review_ids.filtered(lambda r: r.sequence in sequences and self.env.user in r.reviewer_ids)
@@ -454,7 +510,11 @@ class TierValidation(models.AbstractModel):
 
     def _dms_after_review(self):
         for record in self:
-            if record.validation_status == "validated" and record._check_state_from_condition():
+            if (
+                record.validation_status == "validated"
+                and record._dms_channel_reviews()
+                and record._check_state_from_condition()
+            ):
                 record._dms_on_validated()
 
     def _dms_on_validated(self):
@@ -467,7 +527,9 @@ class TierValidation(models.AbstractModel):
         """What an Approve button does under approval rules: for documents under review,
         the current user's approval (refused if it is not their turn); returns the other
         documents that may go on now (no rule matches, or all approved)."""
-        under_review = self.filtered(lambda r: r.review_ids and r.validation_status in ("waiting", "pending"))
+        under_review = self.filtered(
+            lambda r: r._dms_channel_reviews() and r.validation_status in ("waiting", "pending")
+        )
         for record in under_review:
             if not record.can_review:
                 raise UserError(
@@ -482,11 +544,15 @@ class TierValidation(models.AbstractModel):
 
     def _dms_request_or_pass(self):
         """For an action that needs approval: returns the records that may go on now, and
-        sends the others for approval (or refuses if their approval is pending/refused)."""
+        sends the others for approval (or refuses if their approval is pending/refused).
+        Documents no channel rule is about go on: the OCA's own checks apply to them."""
         ready = self.browse()
         self.invalidate_recordset(["need_validation"])  # not stored: conditions may have changed
+        reinforced = self._dms_reinforced()
         for record in self:
-            if record.need_validation:
+            if record not in reinforced:
+                ready |= record
+            elif record.need_validation:
                 record.request_validation()
                 record.invalidate_recordset(["validation_status", "review_ids"])
                 if record.validation_status == "validated":

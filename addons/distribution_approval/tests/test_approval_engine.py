@@ -100,6 +100,43 @@ class TestApprovalEngine(ApprovalCommon):
         document.with_user(self.requester).validate_tier()
         self.assertEqual(document.validation_status, "validated")
 
+    def test_rule_that_is_not_a_channel_rule_keeps_the_oca_behaviour(self):
+        """Per rule, not per model: on an opted-in model, a rule unticked as channel rule (as
+        rules made by other OCA approval modules are) behaves as the OCA ships it."""
+        rule = self._rule(dms_channel_rule=False)
+        self.assertFalse(rule.exclude_requester)
+        document = self._document()
+        with self.assertRaisesRegex(ValidationError, "needs to be validated"):
+            document.action_done()  # the OCA refuses; a channel rule sends it for approval
+        document.request_validation()
+        review = document.review_ids
+        review.with_user(self.colleague).write({"comment": "OCA lets users write reviews"})
+        document.with_user(self.approver).validate_tier()
+        self.assertEqual(document.validation_status, "validated")
+        self.assertEqual(document.state, "draft", "the OCA does not move the document on")
+        document.action_done()
+        self.assertEqual(document.state, "done")
+        # a channel rule on the same model still gets every guarantee
+        self._rule(name="Channel", definition_domain="[('amount', '>', 1000)]")
+        big = self._pending(2000.0)
+        with self.assertRaises(AccessError):
+            big.review_ids.filtered(lambda r: r.definition_id.dms_channel_rule).with_user(self.colleague).write(
+                {"status": "approved"})
+        with self.assertRaises(AccessError, msg="nor the OCA review of a document under a channel rule"):
+            big.review_ids.filtered(lambda r: not r.definition_id.dms_channel_rule).with_user(self.colleague).unlink()
+
+    def test_which_rules_are_channel_rules(self):
+        self.assertTrue(self._rule().dms_channel_rule, "by code on an opted-in model: a channel rule by default")
+        self.assertFalse(self._rule(model=self.plain_model).dms_channel_rule)
+        self.assertFalse(self._rule(model=self.plain_model, dms_channel_rule=True).dms_channel_rule,
+                         "meaningless on a model that does not opt in")
+        forced = self._rule(review_type="channel_manager", reviewer_id=False, dms_channel_rule=False)
+        self.assertTrue(forced.dms_channel_rule, "channel reviewers exist only in channel rules")
+        rule = self._rule()
+        self._pending()
+        with self.assertRaises(ValidationError, msg="not while its reviews wait"):
+            rule.dms_channel_rule = False
+
     # ------------------------------------------------------------------ four eyes, delegation
     def test_requester_does_not_approve_his_own_request(self):
         self._rule(reviewer_id=self.requester.id)

@@ -928,7 +928,8 @@ class DistributionDemo(models.AbstractModel):
         sale_model = self.env.ref("sale.model_sale_order")
         channel_model = self.env.ref("distribution_core.model_distribution_channel_order")
         common = {"company_id": hq.id, "approve_sequence": True, "notify_on_pending": True, "has_comment": False,
-                  "exclude_requester": True}  # four eyes: nobody approves his own request
+                  "exclude_requester": True,  # four eyes: nobody approves his own request
+                  "dms_channel_rule": True}
         Rule = self.env["tier.definition"]
         rules = Rule.create([
             dict(common, name="大额进货订单：渠道经理审批", model_id=sale_model.id, review_type="channel_manager",

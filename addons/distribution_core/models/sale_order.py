@@ -5,6 +5,10 @@ from odoo.exceptions import UserError
 class SaleOrder(models.Model):
     _inherit = "sale.order"
     _dms_approval = True  # channel approval reinforcements (distribution_approval)
+    # sale_tier_validation (and whoever already uses it) makes rules on orders too: a rule
+    # made by code is a channel rule only when it says so (dms_channel_rule); in the form,
+    # and in our demo and tests, rules on orders are channel rules
+    _dms_approval_rules_default = False
     # what an approval of an order is about (besides what the rules read)
     _dms_approval_fields = (
         "partner_id",

@@ -12,3 +12,4 @@ from . import test_channel_scopes
 from . import test_i18n_override
 from . import test_rpc_returns
 from . import test_credit
+from . import test_approval_rpc

@@ -33,7 +33,8 @@ class TestApprovalBypass(DistributionCommon):
         cls.big_rule = cls.env["tier.definition"].create(
             {"name": "Large order: manager", "model_id": cls.env.ref("sale.model_sale_order").id,
              "review_type": "individual", "reviewer_id": cls.channel_manager.id,
-             "definition_domain": "[('amount_total', '>', 5000)]", "approve_sequence": True}
+             "definition_domain": "[('amount_total', '>', 5000)]", "approve_sequence": True,
+             "dms_channel_rule": True}
         )
 
     def _order(self, qty):
@@ -221,7 +222,7 @@ class TestApprovalBypass(DistributionCommon):
         top = self.env["tier.definition"].create(
             {"name": "Very large order: finance", "model_id": self.env.ref("sale.model_sale_order").id,
              "review_type": "individual", "reviewer_id": self.finance.id,
-             "definition_domain": "[('amount_total', '>', 100000)]"}
+             "definition_domain": "[('amount_total', '>', 100000)]", "dms_channel_rule": True}
         )
         order = self._approved_order(qty=50)  # 57,500: the manager's rule only
         self.assertNotIn(top, order.review_ids.definition_id)
@@ -247,7 +248,7 @@ class TestApprovalBypass(DistributionCommon):
         )
         rule = self.env["tier.definition"].create(
             {"name": "Approvers", "model_id": self.env.ref("sale.model_sale_order").id, "review_type": "group",
-             "reviewer_group_id": group.id, "definition_domain": "[]"}
+             "reviewer_group_id": group.id, "definition_domain": "[]", "dms_channel_rule": True}
         )
         self.assertTrue(rule.exclude_requester, "four eyes unless the rule says otherwise")
         self.big_rule.active = False

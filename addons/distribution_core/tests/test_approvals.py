@@ -47,6 +47,7 @@ class TestApprovals(DistributionCommon):
             "review_type": "individual",
             "definition_domain": "[]",
             "approve_sequence": True,
+            "dms_channel_rule": True,
         }
         values.update(vals)
         return self.env["tier.definition"].create(values)

@@ -23,7 +23,8 @@ class TestCreditControl(DistributionCommon):
         cls.channel_manager.sudo().group_ids = [Command.link(cls.env.ref("sales_team.group_sale_salesman_all_leads").id)]
         cls.env["tier.definition"].search([]).active = False
         sale_model = cls.env.ref("sale.model_sale_order")
-        common = {"model_id": sale_model.id, "review_type": "individual", "approve_sequence": True}
+        common = {"model_id": sale_model.id, "review_type": "individual", "approve_sequence": True,
+                  "dms_channel_rule": True}
         cls.env["tier.definition"].create(
             [
                 dict(common, name="Every order: channel manager", reviewer_id=cls.channel_manager.id,
@@ -134,7 +135,7 @@ class TestCreditConcurrency(TransactionCase):
         definition = env["tier.definition"].create(
             {"name": "Concurrency: admin approves", "model_id": env.ref("sale.model_sale_order").id,
              "review_type": "individual", "reviewer_id": env.uid, "definition_domain": "[]",
-             "exclude_requester": False}  # the administrator requests and approves: not what this test is about
+             "exclude_requester": False, "dms_channel_rule": True}  # the administrator requests and approves: not what this test is about
         )
         orders = env["sale.order"].create(
             [{"partner_id": partner.id, "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})]}

@@ -37,6 +37,7 @@ class TestTranslationOverrides(DistributionCommon):
                 "definition_domain": "[]",
                 "notify_on_create": True,
                 "notify_on_pending": True,
+                "dms_channel_rule": True,
             }
         )
 
@@ -122,6 +123,19 @@ class TestTranslationOverrides(DistributionCommon):
                 self.Module._load_module_terms(["distribution_core"], ["zh_CN"])
         # 'base' is installed: applied; the other target is not installed: skipped
         self.assertEqual(country.with_context(lang="zh_CN").name, "base France")
+
+    def test_banner_names_the_document_type_in_chinese(self):
+        """The OCA banner reads "This <model> needs to be validated" with the model's
+        _description, English whatever the language: 此Sales Order需要审批."""
+        self._load_language([*TARGETS, "sale"])
+        order = self.env["sale.order"].create(
+            {"partner_id": self.members["ga"].partner_id.id,
+             "order_line": [(0, 0, {"product_id": self.product_a.id, "product_uom_qty": 1})]}
+        ).with_context(lang="zh_CN")
+        banner = order._get_to_validate_message()
+        self.assertIn("此销售订单需要审批", banner)
+        self.assertNotIn("Sales Order", banner)
+        self.assertIn("This Sales Order needs to be validated", order.with_context(lang="en_US")._get_to_validate_message())
 
     def test_units_read_as_pieces(self):
         """uom's zh_CN says 单位 for Units; a Chinese member counts pieces: 件."""

@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
@@ -472,6 +472,32 @@ class TestRebateSettlement(RebateCommon):
                 {"state": "posted"}
             )
         self.assertEqual((settlement.amount, settlement.state), (amount, "draft"))
+        # portal users: the settled member itself and one outside its subtree
+        review = settlement.review_ids
+        now = fields.Datetime.now()
+        for key in ("dl_hz", "dl_nj"):
+            portal = self.users[key]
+            attempts = {
+                "validate": lambda p=portal: settlement.with_user(p).validate_tier(),
+                "approve (portal path)": lambda p=portal: settlement.with_user(p)._dms_approve(),
+                "add himself as reviewer": lambda p=portal: review.with_user(p).write(
+                    {"reviewer_ids": [Command.link(p.id)]}),
+                "approve the review": lambda p=portal: review.with_user(p).write({"status": "approved"}),
+                "delete the review": lambda p=portal: review.with_user(p).unlink(),
+                "forge a review": lambda p=portal: self.env["tier.review"].with_user(p).create(
+                    {"model": settlement._name, "res_id": settlement.id, "definition_id": review.definition_id.id,
+                     "status": "approved"}),
+                "delegate the reviewer's approvals to himself": lambda p=portal: self.env[
+                    "distribution.approval.delegation"].with_user(p).create(
+                    {"user_id": self.channel_user.id, "delegate_id": p.id, "date_from": now,
+                     "date_to": fields.Datetime.add(now, days=2)}),
+                "raise the amount": lambda p=portal: settlement.with_user(p).with_context(
+                    skip_validation_check=True).write({"amount": amount * 10}),
+            }
+            for name, attempt in attempts.items():
+                with self.assertRaises(AccessError, msg=f"{key}: {name}"):
+                    attempt()
+        self.assertEqual((review.status, review.reviewer_ids), ("pending", self.channel_user))
         settlement.with_user(self.channel_user).validate_tier()
         self.assertEqual(settlement.state, "posted")
         self.assertEqual(settlement.move_id.amount_total, amount)
