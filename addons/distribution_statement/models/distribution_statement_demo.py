@@ -43,6 +43,12 @@ class DistributionStatement(models.Model):
                 [{"xml_id": "distribution_statement.demo_user_accountant", "record": accountant, "noupdate": True}]
             )
             hq.statement_user_id = accountant
+        # the demo sends its emails while the modules are being installed, before Odoo loads their
+        # translations: load them now, so that the demo's emails are what a member receives (Chinese
+        # for the Chinese members), as on a database in use
+        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        if langs:
+            self.env["ir.module.module"]._load_module_terms(["mail", "distribution_statement"], langs)
         run = self.env["distribution.statement.run"].create(
             {"company_id": hq.id, "date_from": date_to.replace(day=1), "date_to": date_to}
         )

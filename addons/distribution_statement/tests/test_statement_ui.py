@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from lxml import html
+
 from odoo import Command, fields
 from odoo.tests import tagged
 
@@ -68,3 +70,33 @@ class TestStatementTour(StatementCommon, DistributionHttpCommon):
         )
         self.assertEqual(response.status_code, 404)
         self.assertFalse(theirs.dispute_ids)
+
+    def test_portal_page_key_figure_first_in_chinese(self):
+        """On a phone the closing balance comes first, and each entry shows its amount beside the running
+        balance (the debit, credit and description columns are for wider screens), in Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["distribution_statement"], ["zh_CN"], overwrite=True)
+        self.users["dl_hz"].lang = "zh_CN"
+        last_month = self._last_month()
+        self._invoice("dl_hz", last_month.replace(day=3), [(self.product_a, 3, 100.0)])
+        self._invoice("dl_hz", last_month.replace(day=9), [(self.product_a, 1, 25.5)], refund=True)
+        statement = self.env["distribution.statement"]._generate(
+            self.members["dl_hz"], last_month.replace(day=1), last_month, self.env.company
+        )["new"]
+        statement.action_send()
+        self.authenticate("portal_dl_hz", "portal_dl_hz")
+        page = self.url_open(f"/my/statements/{statement.id}").text
+        tree = html.fromstring(page)
+        summary = tree.xpath('//*[contains(@class, "o_statement_summary")]')[0]
+        self.assertIn("期末余额", summary.text_content())
+        closing = summary.xpath('.//*[contains(@class, "o_statement_summary_closing")]')[0].text_content()
+        self.assertIn("274.50", closing)
+        # the summary comes before the entries
+        self.assertLess(page.index("o_statement_summary"), page.index("o_statement_line_check"))
+        amounts = [cell.text_content().strip() for cell in tree.xpath('//td[contains(@class, "o_statement_line_amount")]')]
+        self.assertEqual(len(amounts), 2)
+        self.assertIn("300.00", amounts[0])
+        self.assertIn("25.50", amounts[1])
+        self.assertTrue(amounts[1].startswith("-") or "-" in amounts[1], amounts[1])
+        for english in (">Closing balance<", ">Opening balance<", ">Amount<"):
+            self.assertNotIn(english, page)
