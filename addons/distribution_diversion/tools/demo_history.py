@@ -22,6 +22,7 @@ import random
 from datetime import timedelta
 
 from odoo import fields
+from odoo.tools import plaintext2html
 
 from .unit_codes import generate_codes
 
@@ -196,8 +197,15 @@ def _incidents(env, diverted, now):
         [[unit.id for unit in diverted.values()]],
     )
     Incident.invalidate_model(["date", "create_date"])
+    root = env.ref("base.partner_root")
     for holder, _store, days, decision in DIVERTED:
         incident = Incident.search([("code_id", "=", diverted[holder].id)], limit=1)
+        # the evidence was written when the scan was recorded, today: told again as of the scan's date
+        evidence = plaintext2html(incident._evidence_text(incident.user_id))
+        incident.message_ids.filtered(lambda m: m.author_id == root and m.message_type == "comment").write(
+            {"body": evidence, "date": incident.date}
+        )
+        incident.activity_ids.write({"note": evidence})
         if decision == "confirm":
             incident._confirm(PENALTY, "经销商承认将 50 箱货物低价转给广州批发商，按协议扣罚。")
         elif decision == "dismiss":
