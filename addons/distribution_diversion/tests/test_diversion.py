@@ -443,3 +443,7 @@ class TestDiversionHttp(DiversionCommon, DistributionHttpCommon):
         self.assertIn(incident.name, page)
         self.assertIn(self.terr_nj.complete_name, page)
         self.assertNotIn(self.members["dl_nj"].name, page)
+        # on a phone a card per incident (the table is for wider screens), its status first
+        self.assertEqual(page.count('o_dist_incident_card"'), 1)
+        self.assertEqual(page.count('o_dist_incident_row"'), 1)
+        self.assertRegex(page, r'class="d-md-none o_dist_incident_cards"[\s\S]*text-bg-warning')
