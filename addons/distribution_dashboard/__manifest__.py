@@ -23,6 +23,7 @@
         "views/statement_kpi_views.xml",
         "views/rebate_report_views.xml",
         "views/distribution_dashboard_menus.xml",
+        "views/dashboard_drilldown_views.xml",
         "data/dashboards.xml",
         "views/portal_templates.xml",
     ],

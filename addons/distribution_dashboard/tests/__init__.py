@@ -1,1 +1,1 @@
-from . import test_dashboard_reports, test_dashboard_spreadsheet, test_portal_dashboard, test_ui
+from . import test_dashboard_drilldowns, test_dashboard_reports, test_dashboard_spreadsheet, test_portal_dashboard, test_ui

@@ -39,6 +39,10 @@ BORDERS = {
     "4": {"top": {"style": "thin", "color": "#FFFFFF"}, "bottom": {"style": "thin", "color": "#FFFFFF"}},
     "5": {"top": {"style": "thin", "color": "#FFFFFF"}},
 }
+# The default period of every dashboard: this year (its twelve months, today included). The actions the cards open
+# open on the same year (views/dashboard_drilldown_views.xml), so a card and its records agree. Not Odoo's
+# "last_12_months": that one ends with last month, and leaves out what was posted today.
+PERIOD = "this_year"
 LOCALE = {"name": "English (US)", "code": "en_US", "thousandsSeparator": ",", "decimalSeparator": ".",
           "dateFormat": "mm/dd/yyyy", "timeFormat": "hh:mm:ss", "formulaArgSeparator": ",", "weekStart": 7}
 
@@ -286,7 +290,7 @@ def channel_sales():
     sm = "distribution.channel.sales.member"
     sp = "distribution.channel.sales.product"
     d = Dashboard([
-        ("sales_period", "Period", "date", "last_12_months"),
+        ("sales_period", "Period", "date", PERIOD),
         ("sales_territory", "Sales Territory", "relation", "distribution.territory"),
         ("sales_tier", "Channel Tier", "relation", "distribution.tier"),
         ("sales_member", "Member", "relation", "distribution.member"),
@@ -382,7 +386,7 @@ def channel_sales():
 def channel_finance():
     rr, cm, sk = "distribution.rebate.report", "distribution.commission", "distribution.statement.kpi"
     d = Dashboard([
-        ("fin_period", "Period", "date", "last_12_months"),
+        ("fin_period", "Period", "date", PERIOD),
         ("fin_member", "Member", "relation", "distribution.member"),
         ("fin_territory", "Sales Territory", "relation", "distribution.territory"),
         ("fin_tier", "Channel Tier", "relation", "distribution.tier"),
@@ -517,7 +521,7 @@ def channel_finance():
 def channel_health():
     sa, dk, tr = "distribution.stock.analysis", "distribution.diversion.kpi", "tier.review"
     d = Dashboard([
-        ("health_period", "Period", "date", "last_12_months"),
+        ("health_period", "Period", "date", PERIOD),
         ("health_member", "Member", "relation", "distribution.member"),
         ("health_territory", "Sales Territory", "relation", "distribution.territory"),
         ("health_product", "Product", "relation", "product.product"),
@@ -542,6 +546,7 @@ def channel_health():
     d.data("A1", '=_t("KPI")')
     d.data("B1", '=_t("Value")')
     d.data("C1", '=_t("Shown")')
+    d.data("D1", '=_t("Hours")')
     d.data("A2", '=_t("Slow movers")')
     d.data("B2", f'=PIVOT.VALUE({slow_total},"__count")')
     d.data("C2", f'=FORMAT.LARGE.NUMBER(PIVOT.VALUE({slow_total},"on_hand"))&" "&_t("units on hand")')
@@ -555,12 +560,15 @@ def channel_health():
     d.data("B5", f'=ROUND(PIVOT.VALUE({diversion_total},"diversion_rate"),2)&" %"')
     d.data("C5", f'=PIVOT.VALUE({diversion_total},"confirmed_count")&" "&_t("confirmed incidents")')
     d.data("A6", '=_t("Approval lead time")')
-    d.data("B6", f'=ROUND(PIVOT.VALUE({review_total},"lead_time_hours"),1)&" h"')
+    # under an hour in minutes (a decision taken in 20 minutes is not "0 h")
+    d.data("B6", f'=IF(PIVOT.VALUE({review_total},"__count")=0,"-",'
+                 f'IF(D6<1,ROUND(D6*60,0)&" "&_t("min"),ROUND(D6,1)&" "&_t("h")))')
+    d.data("D6", f'=PIVOT.VALUE({review_total},"lead_time_hours")')
     d.data("C6", f'=PIVOT.VALUE({review_total},"__count")&" "&_t("decisions")')
     d.scorecard("health_slow", "Slow Movers", 0, 0, 192, "Data!B2", "Data!C2", "", "#FEF2F2", slow_menu)
     d.scorecard("health_hot", "Hot Items", 0, 202, 192, "Data!B3", "Data!C3", "", "#FFF7ED", slow_menu)
     d.scorecard("health_cover", "Days of Cover", 0, 404, 192, "Data!B4", "Data!C4", "", "#EFF6FF",
-                slow_menu)
+                "distribution_stock.menu_distribution_stock_analysis")
     d.scorecard("health_diversion", "Diversion Rate", 0, 606, 192, "Data!B5", "Data!C5", "", "#F5F3FF",
                 "distribution_diversion.menu_distribution_diversion_kpi")
     d.scorecard("health_lead", "Approval Lead Time", 0, 808, 192, "Data!B6", "Data!C6", "", "#F0FDF4",

@@ -17,8 +17,8 @@ registry.category("web_tour.tours").add("distribution_dashboard_manager", {
             trigger: ".o_spreadsheet_dashboard_action:not(:has(.dashboard-loading-status)) .o_renderer .o-grid",
         },
         {
-            content: "Its filters are there",
-            trigger: ".o_spreadsheet_dashboard_action .o_control_panel:contains(Last 12 Months)",
+            content: "Its filters are there, on this year",
+            trigger: `.o_spreadsheet_dashboard_action .o_control_panel:contains(${new Date().getFullYear()})`,
         },
         {
             content: "Open the Channel Health dashboard",
