@@ -1,1 +1,1 @@
-from . import rebate_report, statement_kpi
+from . import distribution_portal_dashboard, rebate_report, statement_kpi
