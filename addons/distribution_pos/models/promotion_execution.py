@@ -12,8 +12,10 @@ class DistributionPromotionExecution(models.Model):
     the channel, per store and per point of sale, the orders that qualified
     for the promotion against the orders where it was applied.
 
-    Eligible orders are the paid or posted orders of the points of sale the
-    program is published to (see ``loyalty.program._is_published_to_store``;
+    Only what the till runs counts: active (not archived) programs and active
+    stores (not suspended nor terminated). Eligible
+    orders are the paid or posted orders of the points of sale the program is
+    published to (see ``loyalty.program._is_published_to_store``;
     the store's current tier and territory, and the program's points of sale if
     any), dated within the program's validity (dates compared in UTC), that
     satisfy at least one of the program's active rules: lines of the products
@@ -78,6 +80,8 @@ class DistributionPromotionExecution(models.Model):
                   JOIN distribution_member store ON store.id = config.channel_member_id
              LEFT JOIN distribution_territory store_territory ON store_territory.id = store.territory_id
                  WHERE program.pos_ok
+                   AND program.active
+                   AND store.state = 'active'
                    AND program.program_type NOT IN %(not_promotions)s
                    AND (program.company_id IS NULL OR program.company_id = config.company_id)
                    AND (EXISTS (SELECT 1 FROM loyalty_program_distribution_tier_rel pt

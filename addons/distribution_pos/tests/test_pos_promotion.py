@@ -235,6 +235,34 @@ class TestPosPromotion(DistributionCommon):
         self.assertEqual((eligible, applied), (6, 4))
         self.assertAlmostEqual(rate, 66.7, msg="4 applied of 6 eligible orders, not (75 + 50) / 2")
 
+    def test_execution_counts_what_the_till_runs(self):
+        """An archived promotion and a suspended store are not counted: the till does not run the promotion
+        there (while the Hangzhou store is suspended, the Nanjing store's 1 of 2 stays)."""
+        reward = self.spring_promo.reward_ids
+        self.spring_promo.channel_territory_ids = self.terr_east
+        self._make_order(self.pos_hz, [(self.green_tea, 2)], reward)
+        self._make_order(self.pos_nj, [(self.green_tea, 2)], reward)
+        self._make_order(self.pos_nj, [(self.green_tea, 2)])
+        Report = self.env["distribution.promotion.execution"].with_user(self.channel_user)
+
+        def by_store():
+            self.env.flush_all()
+            return {
+                member: (eligible, applied)
+                for member, eligible, applied in Report._read_group(
+                    [("program_id", "=", self.spring_promo.id)], ["member_id"],
+                    ["eligible_order_count:sum", "applied_order_count:sum"],
+                )
+            }
+
+        self.assertEqual(by_store(), {self.members["st_hz"]: (1, 1), self.members["st_nj"]: (2, 1)})
+        self.members["st_hz"].state = "suspended"
+        self.assertFalse(self.spring_promo._is_published_to_store(self.members["st_hz"]))
+        self.assertEqual(by_store(), {self.members["st_nj"]: (2, 1)})
+        self.members["st_hz"].state = "active"
+        self.spring_promo.active = False
+        self.assertEqual(by_store(), {})
+
     def test_execution_respects_validity_dates(self):
         reward = self.spring_promo.reward_ids
         old = self._make_order(self.pos_hz, [(self.green_tea, 2)])
