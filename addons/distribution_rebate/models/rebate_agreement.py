@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, float_is_zero, formatLang, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.distribution_approval.tools import ENGINE
@@ -19,6 +19,14 @@ REBATE_TYPES = [
     ("growth", "Growth"),
 ]
 PERIOD_TYPES = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year"), ("custom", "Whole validity")]
+
+
+def format_rate_number(env, value, min_digits=0, max_digits=4):
+    """`value` in the language of `env` with the decimals it has (at least `min_digits`, at most
+    `max_digits`): 3.0 → "3", 2.5 → "2.5", 0.125 → "0.125"."""
+    digits = next((d for d in range(max_digits + 1) if float_is_zero(value - round(value, d), precision_digits=8)),
+                  max_digits)
+    return formatLang(env, value, digits=max(digits, min_digits))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -123,6 +131,10 @@ class DistributionRebateAgreement(models.Model):
     rate = fields.Float(
         digits=(16, 4),
         help="Flat and growth: percentage of the amount (amount basis) or amount per unit (quantity basis).",
+    )
+    rate_display = fields.Char(
+        string="Rate Shown", compute="_compute_rate_display",
+        help="The rate as the members read it: a percentage of the amount, or an amount per unit.",
     )
     tier_line_ids = fields.One2many("distribution.rebate.tier.line", "agreement_id", string="Tiers", copy=True)
     growth_reference = fields.Selection(
@@ -472,6 +484,33 @@ class DistributionRebateAgreement(models.Model):
         agreements = self.search([("state", "in", ("approved", "running"))])
         self.env["distribution.rebate.computation"]._compute_agreements(agreements)
 
+    # ------------------------------------------------------------------
+    # Rates as the reader reads them
+    # ------------------------------------------------------------------
+    def _format_rate(self, rate):
+        """A rate of the agreement as a member or a channel manager reads it, in his language: a percentage
+        ("3 %", "2.5 %") for an amount basis, an amount per unit ("¥1.50/unit") for a quantity basis; the
+        digits the rate has, not the four the field stores."""
+        self.ensure_one()
+        if self.basis == "amount":
+            return self._format_rate_percent(rate)
+        currency = self.currency_id
+        amount = format_rate_number(self.env, rate, min_digits=currency.decimal_places)
+        symbol = currency.symbol or ""
+        money = f"{symbol}{amount}" if currency.position == "before" else f"{amount}{symbol}"
+        return self.env._("%(amount)s/unit", amount=money)
+
+    def _format_rate_percent(self, percent):
+        """A percentage as the reader reads it: "3 %", "2.5 %"."""
+        return self.env._("%(rate)s %%", rate=format_rate_number(self.env, percent))
+
+    @api.depends("rate", "basis", "company_id.currency_id", "rebate_type")
+    @api.depends_context("lang")
+    def _compute_rate_display(self):
+        for agreement in self:
+            stepped = agreement.rebate_type in ("stepped_retro", "stepped_progressive")
+            agreement.rate_display = "" if stepped else agreement._format_rate(agreement.rate)
+
 
 class DistributionRebateTierLine(models.Model):
     _name = "distribution.rebate.tier.line"
@@ -486,6 +525,7 @@ class DistributionRebateTierLine(models.Model):
     rate = fields.Float(
         required=True, digits=(16, 4), help="Percentage of the amount (amount basis) or amount per unit (quantity basis)."
     )
+    rate_display = fields.Char(string="Rate Shown", compute="_compute_rate_display")
 
     _threshold_unique = models.Constraint("UNIQUE(agreement_id, threshold)", "Two tiers cannot start at the same basis.")
 
@@ -494,3 +534,9 @@ class DistributionRebateTierLine(models.Model):
         for line in self:
             if line.threshold < 0 or line.rate < 0:
                 raise ValidationError(self.env._("Tier thresholds and rates cannot be negative."))
+
+    @api.depends("rate", "agreement_id.basis", "agreement_id.company_id.currency_id")
+    @api.depends_context("lang")
+    def _compute_rate_display(self):
+        for line in self:
+            line.rate_display = line.agreement_id._format_rate(line.rate) if line.agreement_id else ""

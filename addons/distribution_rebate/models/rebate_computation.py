@@ -13,7 +13,7 @@ from operator import itemgetter
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_round, format_amount, formatLang
 from odoo.tools.misc import get_lang
 
 from . import rebate_math
@@ -138,6 +138,10 @@ class DistributionRebateComputation(models.Model):
     next_missing = fields.Float(string="Missing to Next Tier", digits=(16, 2))
     next_amount = fields.Monetary(string="Earned at Next Tier")
     explanation = fields.Text()
+    rate_display = fields.Char(
+        string="Rate Shown", compute="_compute_rate_display",
+        help="The rate applied as the members read it: a percentage of the amount, or an amount per unit.",
+    )
     computed_on = fields.Datetime(string="Figures Changed On", readonly=True)
     settlement_ids = fields.One2many("distribution.rebate.settlement", "computation_id", string="Settlements")
     frozen_line_ids = fields.Many2many(
@@ -159,6 +163,12 @@ class DistributionRebateComputation(models.Model):
                 f"{computation.agreement_id.name} / {computation.member_id.name} / "
                 f"{computation.date_from} → {computation.date_to}"
             )
+
+    @api.depends("rate", "agreement_id.basis", "agreement_id.company_id.currency_id")
+    @api.depends_context("lang")
+    def _compute_rate_display(self):
+        for computation in self:
+            computation.rate_display = computation.agreement_id._format_rate(computation.rate)
 
     def _compute_period_closed(self):
         today = fields.Date.context_today(self)
@@ -823,6 +833,55 @@ class DistributionRebateComputation(models.Model):
 
     def _settle(self):
         return self.env["distribution.rebate.settlement"]._settle(self)
+
+    # ------------------------------------------------------------------
+    # What a member reads of its result (My Rebates)
+    # ------------------------------------------------------------------
+    def _adjustments(self):
+        """Why the period earned less than its basis and rate give, in the reader's language: a list of
+        {"reason": text, "amount": what it took off (None when it says why nothing was earned)}, read from
+        the stored figures of the result: the minimum basis, the cap, the overdue condition and the penalties
+        (the order the engine applies them)."""
+        self.ensure_one()
+        _ = self.env._
+        agreement = self.agreement_id
+        currency = self.currency_id
+
+        def money(amount):
+            return format_amount(self.env, amount, currency)
+
+        adjustments = []
+        if agreement.min_basis > 0 and 0 < self.basis < agreement.min_basis:
+            minimum = money(agreement.min_basis) if agreement.basis == "amount" else formatLang(
+                self.env, agreement.min_basis, digits=2)
+            adjustments.append({"reason": _("Under the minimum basis of %(minimum)s: nothing earned.", minimum=minimum),
+                                "amount": None})
+        if agreement.cap_amount and currency.compare_amounts(self.amount_before_conditions, agreement.cap_amount) >= 0:
+            adjustments.append({"reason": _("Capped at %(cap)s per period.", cap=money(agreement.cap_amount)),
+                                "amount": None})
+        left = self.amount_before_conditions
+        if self.overdue_amount > 0 and left and agreement.overdue_action in ("void", "reduce"):
+            kept = 0.0 if agreement.overdue_action == "void" else currency.round(
+                left * (1 - agreement.overdue_reduce_percent / 100.0))
+            kept = max(kept, self.amount)
+            if currency.compare_amounts(kept, left) < 0:
+                if agreement.overdue_action == "void":
+                    reason = _("Voided: %(overdue)s of invoices overdue at the period end.",
+                               overdue=money(self.overdue_amount))
+                else:
+                    reason = _("Reduced by %(percent)s: %(overdue)s of invoices overdue at the period end.",
+                               percent=agreement._format_rate_percent(agreement.overdue_reduce_percent),
+                               overdue=money(self.overdue_amount))
+                adjustments.append({"reason": reason, "amount": left - kept})
+                left = kept
+        if currency.compare_amounts(self.amount, left) < 0:
+            adjustments.append({
+                "reason": _("Penalties of %(penalty)s deducted (confirmed in the period).",
+                            penalty=money(self.diversion_penalty)) if self.diversion_penalty
+                else _("Deducted by the agreement's conditions."),
+                "amount": left - self.amount,
+            })
+        return adjustments
 
     def action_settle(self):
         settlements = self._settle()

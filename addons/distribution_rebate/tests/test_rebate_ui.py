@@ -1,7 +1,10 @@
+from datetime import date
+
 from lxml import html
 
 from odoo import Command, fields
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from odoo.addons.distribution_core.tests.common import DistributionHttpCommon
 
@@ -52,3 +55,62 @@ class TestRebatePortalPage(RebateCommon, DistributionHttpCommon):
             self.assertIn(chinese, text)
         for english in (">Earned<", ">Basis<", ">Settled<"):
             self.assertNotIn(english, page)
+
+    def test_my_rebates_say_why_an_amount_is_cut(self):
+        """Q1 2025 of the Hangzhou dealer, 5 × 1,000 invoiced, due in February and unpaid at the quarter end:
+        10 % earns 500.00, halved for the 5,000.00 overdue (the card says so and shows −250.00); a growth
+        agreement shows its target, its rate on the growth and its cap; a per-unit agreement its amount per
+        unit; rates read "10 %", not "10.0000"."""
+        reduced = self._agreement(name="Dealer 10% (overdue halves it)", rate=10.0, overdue_action="reduce",
+                                  overdue_reduce_percent=50.0)
+        growth = self._agreement(name="Growth over 2,000", rebate_type="growth", growth_reference="target",
+                                 growth_target=2000.0, rate=5.0, cap_amount=100.0)
+        per_unit = self._agreement(name="Per unit", basis="qty", rate=1.5)
+        self._invoice("dl_hz", "2025-01-10", [(self.product_a, 5, 1000.0)], due="2025-02-10")
+        for agreement in (reduced, growth, per_unit):
+            self._compute(agreement, up_to=date(2025, 3, 31))
+        q1 = reduced.computation_ids.filtered(lambda c: c.date_from == date(2025, 1, 1))
+        self.assertEqual((q1.amount_before_conditions, q1.overdue_amount, q1.amount), (500.0, 5000.0, 250.0))
+        overdue = format_amount(self.env, 5000.0, self.env.company.currency_id)
+        self.assertEqual(q1._adjustments(), [{
+            "reason": f"Reduced by 50 %: {overdue} of invoices overdue at the period end.", "amount": 250.0,
+        }])
+        symbol = self.env.company.currency_id.symbol
+        self.authenticate("portal_dl_hz", "portal_dl_hz")
+        tree = html.fromstring(self.url_open("/my/rebates").text)
+
+        def card(agreement):
+            [node] = tree.xpath(
+                f'//h5[contains(., "{agreement.name}")]/following-sibling::div[1]'
+                '//*[contains(@class, "o_rebate_computation")]'
+            )
+            return node
+
+        def texts(node, css):
+            return [" ".join(n.text_content().split()) for n in node.xpath(f'.//*[contains(@class, "{css}")]')]
+
+        reduced_card = card(reduced)
+        self.assertEqual(texts(reduced_card, "o_rebate_rate_applied"), ["10 %"])
+        [adjustment] = texts(reduced_card, "o_rebate_adjustment")
+        self.assertIn("Reduced by 50 %", adjustment)
+        self.assertIn("5,000.00 of invoices overdue", adjustment)
+        self.assertIn("−", adjustment)
+        self.assertIn("250.00", adjustment)
+        self.assertIn("500.00", texts(reduced_card, "o_rebate_adjustments")[0])  # before the condition
+
+        growth_card = card(growth)
+        # 5 % of the 3,000 over the target = 150.00, capped at 100.00
+        self.assertEqual(growth.computation_ids.filtered(lambda c: c.date_from == date(2025, 1, 1)).amount, 100.0)
+        self.assertIn("2,000.00", texts(growth_card, "o_rebate_reference")[0])
+        self.assertEqual(texts(growth_card, "o_rebate_rate_applied"), ["5 %"])
+        self.assertIn("Capped at", texts(growth_card, "o_rebate_adjustments")[0])
+        [rate_line] = tree.xpath(f'//h5[contains(., "{growth.name}")]/following-sibling::p[1]')
+        rate_line = " ".join(rate_line.text_content().split())
+        self.assertIn("On the growth: 5 %", rate_line)
+        self.assertIn("Growth target:", rate_line)
+
+        per_unit_card = card(per_unit)
+        self.assertEqual(texts(per_unit_card, "o_rebate_rate_applied"), [f"{symbol}1.50/unit"])
+        self.assertEqual(texts(per_unit_card, "o_rebate_basis"), ["5 units"])
+        self.assertFalse(texts(per_unit_card, "o_rebate_adjustments"))
+        self.assertNotIn("0000", tree.text_content())
