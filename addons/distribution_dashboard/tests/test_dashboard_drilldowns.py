@@ -85,6 +85,13 @@ class TestDashboardDrilldowns(DashboardCommon):
         reviews.invalidate_recordset()
         reviews.write({"status": "approved", "reviewed_date": self.now})
         self.assertEqual(reviews.mapped("lead_time_hours"), [1.5, 1.5])
+        # a hot item of the Hangzhou dealer (selling fast, 4 days of cover)
+        env["distribution.stock.analysis"].sudo().create({
+            "member_id": dealer.id, "tier_id": dealer.tier_id.id, "territory_id": dealer.territory_id.id,
+            "product_id": self.product_b.id, "categ_id": self.product_b.categ_id.id, "company_id": company.id,
+            "on_hand": 20.0, "velocity": 5.0, "days_cover": 4.0, "outflow_qty": 450.0, "is_hot": True,
+            "suggested_qty": 60.0,
+        })
         # the sell-in of today (the set-up's and the rebate's invoices), in the monthly aggregate the sales
         # dashboard reads (the nightly job)
         env["distribution.channel.sales.member"]._refresh_all(company)
@@ -193,5 +200,6 @@ class TestDashboardDrilldowns(DashboardCommon):
         self.assertEqual(self._assert_card_agrees(FINANCE, "Statement Confirmation Rate", "confirmation_rate"), 50.0)
         # Channel Health
         self.assertEqual(self._assert_card_agrees(HEALTH, "Slow Movers", "__count"), 2)
+        self.assertEqual(self._assert_card_agrees(HEALTH, "Hot Items", "__count"), 1)
         self.assertEqual(self._assert_card_agrees(HEALTH, "Diversion Rate", "diversion_rate"), 25.0)
         self.assertEqual(self._assert_card_agrees(HEALTH, "Approval Lead Time", "lead_time_hours"), 1.5)

@@ -566,7 +566,8 @@ def channel_health():
     d.data("D6", f'=PIVOT.VALUE({review_total},"lead_time_hours")')
     d.data("C6", f'=PIVOT.VALUE({review_total},"__count")&" "&_t("decisions")')
     d.scorecard("health_slow", "Slow Movers", 0, 0, 192, "Data!B2", "Data!C2", "", "#FEF2F2", slow_menu)
-    d.scorecard("health_hot", "Hot Items", 0, 202, 192, "Data!B3", "Data!C3", "", "#FFF7ED", slow_menu)
+    d.scorecard("health_hot", "Hot Items", 0, 202, 192, "Data!B3", "Data!C3", "", "#FFF7ED",
+                "distribution_stock.menu_distribution_stock_analysis_hot")
     d.scorecard("health_cover", "Days of Cover", 0, 404, 192, "Data!B4", "Data!C4", "", "#EFF6FF",
                 "distribution_stock.menu_distribution_stock_analysis")
     d.scorecard("health_diversion", "Diversion Rate", 0, 606, 192, "Data!B5", "Data!C5", "", "#F5F3FF",
