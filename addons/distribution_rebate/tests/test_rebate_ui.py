@@ -87,7 +87,8 @@ class TestRebatePortalPage(RebateCommon, DistributionHttpCommon):
             return node
 
         def texts(node, css):
-            return [" ".join(n.text_content().split()) for n in node.xpath(f'.//*[contains(@class, "{css}")]')]
+            return [" ".join(n.text_content().split())
+                    for n in node.xpath(f'.//*[contains(concat(" ", normalize-space(@class), " "), " {css} ")]')]
 
         reduced_card = card(reduced)
         self.assertEqual(texts(reduced_card, "o_rebate_rate_applied"), ["10 %"])
@@ -107,7 +108,8 @@ class TestRebatePortalPage(RebateCommon, DistributionHttpCommon):
         [rate_line] = tree.xpath(f'//h5[contains(., "{growth.name}")]/following-sibling::p[1]')
         rate_line = " ".join(rate_line.text_content().split())
         self.assertIn("On the growth: 5 %", rate_line)
-        self.assertIn("Growth target:", rate_line)
+        self.assertIn("Growth target per period:", rate_line)
+        self.assertIn("Cap per period:", rate_line)
 
         per_unit_card = card(per_unit)
         self.assertEqual(texts(per_unit_card, "o_rebate_rate_applied"), [f"{symbol}1.50/unit"])
