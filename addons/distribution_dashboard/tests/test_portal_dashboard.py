@@ -190,6 +190,8 @@ class TestPortalDashboard(DashboardCommon, HttpCase):
         self.assertEqual(len(bars), 12)
         self.assertEqual([float(bar.get("height")) for bar in bars][-1], 100.0)
         self.assertEqual({float(bar.get("height")) for bar in bars[:-1]}, {0.0})
+        # coloured on the website's portal too, which names Bootstrap's colours --primary (not --bs-primary)
+        self.assertIn("var(--primary", bars[-1].get("style"))
         # every table with rows is folded, the rows still in the page (and in the XLSX)
         for key in ("movement_month", "movement_product", "stock", "slow"):
             section = tree.xpath(f'//section[@data-table="{key}"]')[0]
