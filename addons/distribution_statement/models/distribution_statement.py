@@ -833,10 +833,15 @@ class DistributionStatement(models.Model):
             attachment_ids=attachments.ids if attachments else [],
             subtype_xmlid="mail.mt_note",
         )
+        accountant = statement.responsible_id or statement.company_id.statement_user_id or self.env.ref("base.user_admin")
+        # as sudo: a member cannot read activity types
+        activity_type = statement.env.ref("distribution_statement.mail_activity_statement_dispute")
         statement.activity_schedule(
             "distribution_statement.mail_activity_statement_dispute",
-            user_id=(statement.responsible_id or statement.company_id.statement_user_id or self.env.ref("base.user_admin")).id,
+            user_id=accountant.id,
             note=comment,
+            # the accountant reads it: in the accountant's language, not the member's who disputes
+            summary=activity_type.with_context(lang=accountant.lang or self.env.lang).summary,
         )
         return dispute
 

@@ -82,7 +82,13 @@ class TestStatementLanguage(StatementCommon):
     def test_dispute_answer_in_the_members_language(self):
         statement = self._statement()
         statement.action_send()
-        dispute = statement.with_user(self.users["dl_hz"])._dispute(statement.line_ids, "数量不对")
+        # the member disputes from the portal, in Chinese; the accountant's to-do is in English
+        dispute = statement.with_user(self.users["dl_hz"]).with_context(lang="zh_CN")._dispute(
+            statement.line_ids, "数量不对"
+        )
+        accountant = statement.activity_ids.user_id
+        self.assertEqual(accountant.lang, "en_US")
+        self.assertEqual(statement.activity_ids.summary, "Answer the member's dispute")
         dispute.write({"resolution": "explanation", "answer": "已核对，数量无误。"})
         dispute.action_resolve()
         answer = statement.message_ids.filtered(lambda m: "已核对" in str(m.body))
