@@ -23,5 +23,6 @@
             "distribution_commission/static/src/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

@@ -30,5 +30,6 @@
             "distribution_pos/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

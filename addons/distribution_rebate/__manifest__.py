@@ -23,5 +23,6 @@
             "distribution_rebate/static/src/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

@@ -30,5 +30,6 @@
             "distribution_statement/static/src/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "author": "DMS contributors",
     "website": "https://example.com/dms",
-    "depends": ["distribution_core"],
+    "depends": ["distribution_core", "stock"],
     "external_dependencies": {"python": ["openpyxl"]},
     "data": [
         "security/distribution_stock_security.xml",
@@ -27,13 +27,11 @@
         "views/portal_stock_templates.xml",
         "views/portal_suggestion_templates.xml",
     ],
-    "demo": [
-        "demo/distribution_stock_demo.xml",
-    ],
     "assets": {
         "web.assets_tests": [
             "distribution_stock/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

@@ -1,4 +1,3 @@
 from . import promoter
 from . import commission
 from . import withdrawal
-from . import demo

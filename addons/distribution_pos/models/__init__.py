@@ -1,7 +1,6 @@
 from . import pos_config
 from . import distribution_member
 from . import distribution_sellout
-from . import distribution_demo
 from . import loyalty_program
 from . import promotion_execution
 from . import pos_order

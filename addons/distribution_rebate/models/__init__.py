@@ -5,4 +5,3 @@ from . import rebate_agreement
 from . import rebate_computation
 from . import rebate_settlement
 from . import rebate_accrual
-from . import rebate_demo

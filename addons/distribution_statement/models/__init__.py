@@ -5,4 +5,3 @@ from . import distribution_statement
 from . import distribution_statement_line
 from . import distribution_statement_dispute
 from . import ir_attachment
-from . import distribution_statement_demo
