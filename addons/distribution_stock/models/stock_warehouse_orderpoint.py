@@ -13,11 +13,11 @@ class StockWarehouseOrderpoint(models.Model):
         orderpoints. The scheduler's transaction, flushed at its next commit, then updates rows
         changed since its snapshot: "could not serialize access due to concurrent update", an ERROR
         and a failed run, on the first run after orderpoints needed goods (Odoo's own demo has
-        three). Committing first (the scheduler commits between its steps anyway) leaves the batches
-        alone on those rows. Same cause as odoo/odoo#268616.
+        three). Committing first, as the scheduler does between its steps (its progress commit),
+        leaves the batches alone on those rows. Same cause as odoo/odoo#268616.
         """
         if use_new_cursor:
-            self.env.cr.commit()
+            self.env["ir.cron"]._commit_progress()
         return super()._procure_orderpoint_confirm(
             use_new_cursor=use_new_cursor, company_id=company_id, raise_user_error=raise_user_error
         )

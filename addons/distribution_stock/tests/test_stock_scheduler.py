@@ -5,6 +5,11 @@ from odoo.tests import TransactionCase, tagged
 from odoo.addons.distribution_stock.models.stock_warehouse_orderpoint import StockWarehouseOrderpoint
 
 
+def _upstream_procure(orderpoints, **kwargs):
+    """Odoo's own ``_procure_orderpoint_confirm``, without the commit of distribution_stock."""
+    return super(StockWarehouseOrderpoint, orderpoints)._procure_orderpoint_confirm(**kwargs)
+
+
 @tagged("post_install", "-at_install")
 class TestStockScheduler(TransactionCase):
     """The stock scheduler does not fight its own batches over the orderpoints (an ERROR in the demo).
@@ -75,7 +80,4 @@ class TestStockScheduler(TransactionCase):
 
     def test_without_the_commit_a_batch_finds_writes_pending(self):
         """Odoo's own step, without the commit: what made the demo's scheduler run fail."""
-        def upstream(orderpoints, **kw):
-            return super(StockWarehouseOrderpoint, orderpoints)._procure_orderpoint_confirm(**kw)
-
-        self.assertEqual(self._scheduler_step(upstream), [["write_date"]])
+        self.assertEqual(self._scheduler_step(_upstream_procure), [["write_date"]])
