@@ -350,6 +350,9 @@ class TierValidation(models.AbstractModel):
         one RPC call) would slip through. Check the rules again on the new values."""
         if not self._dms_approval:
             return super().write(vals)
+        # who may not write the document at all is told so first (AccessError), before any
+        # approval guard explains why this change would be refused
+        self.check_access("write")
         records = self._dms_trusted()
         with records._dms_figures_guard() as guarded:
             return guarded._dms_write(vals)
