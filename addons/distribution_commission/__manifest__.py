@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "DMS contributors",
     "website": "https://example.com/dms",
-    "depends": ["distribution_core", "distribution_approval", "account", "portal", "auth_signup"],
+    "depends": ["distribution_core", "distribution_approval", "sale_stock", "account", "portal", "auth_signup"],
     "data": [
         "security/distribution_commission_security.xml",
         "security/ir.model.access.csv",

@@ -8,23 +8,19 @@
     "author": "DMS contributors",
     "website": "https://example.com/dms",
     "depends": [
-        "sale_management",
-        "sale_stock",
         "account",
         "portal",
         "web_hierarchy",
         "resource",
         "distribution_approval",
-        "sale_tier_validation",
     ],
-    "external_dependencies": {"python": ["qrcode"]},
+    "external_dependencies": {"python": ["qrcode"]},  # invitation QR codes
     "data": [
         "security/distribution_core_groups.xml",
         "security/ir.model.access.csv",
         "security/distribution_core_security.xml",
         "data/mail_template_data.xml",
         "data/distribution_tier_data.xml",
-        "data/distribution_channel_order_data.xml",
         "wizard/distribution_reason_wizard_views.xml",
         "views/distribution_tier_views.xml",
         "views/distribution_territory_views.xml",
@@ -32,23 +28,14 @@
         "views/distribution_invitation_views.xml",
         "views/distribution_application_views.xml",
         "views/res_partner_views.xml",
-        "views/distribution_pricing_views.xml",
-        "views/sale_order_views.xml",
-        "views/distribution_channel_order_views.xml",
         "views/distribution_sellout_views.xml",
         "views/distribution_menus.xml",
         "views/portal_templates.xml",
-        "views/portal_ordering_templates.xml",
-        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/distribution_demo.xml",
     ],
     "assets": {
-        "web.assets_frontend": [
-            "distribution_core/static/src/js/dms_money.js",
-            "distribution_core/static/src/js/dms_channel_order.js",
-        ],
         "web.assets_tests": [
             "distribution_core/static/src/tours/*.js",
             "distribution_core/static/tests/tours/*.js",

@@ -7,8 +7,8 @@
     "license": "LGPL-3",
     "author": "DMS contributors",
     "website": "https://example.com/dms",
-    # channel orders (distribution_core today) carry codes; deliveries (stock) too
-    "depends": ["distribution_core", "stock"],
+    # channel orders (distribution_sale) carry codes; deliveries (stock) too
+    "depends": ["distribution_core", "distribution_sale", "stock"],
     "data": [
         "security/ir.model.access.csv",
         "security/distribution_diversion_security.xml",

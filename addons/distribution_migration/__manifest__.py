@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "author": "DMS contributors",
     "website": "https://example.com/dms",
-    "depends": ["distribution_core", "distribution_diversion"],
+    "depends": ["distribution_core", "distribution_sale", "distribution_diversion"],
     "external_dependencies": {"python": ["openpyxl", "xlsxwriter"]},
     "data": [
         "security/distribution_migration_security.xml",

@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "DMS contributors",
     "website": "https://example.com/dms",
-    "depends": ["distribution_core", "point_of_sale", "pos_hr", "pos_loyalty", "stock"],
+    "depends": ["distribution_core", "distribution_sale", "point_of_sale", "pos_hr", "pos_loyalty", "stock"],
     "data": [
         "security/distribution_pos_security.xml",
         "security/ir.model.access.csv",

@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "DMS contributors",
     "website": "https://example.com/dms",
-    "depends": ["distribution_core", "distribution_approval", "account", "portal"],
+    "depends": ["distribution_core", "distribution_approval", "distribution_sale", "account", "portal"],
     "data": [
         "security/ir.model.access.csv",
         "security/distribution_rebate_security.xml",

@@ -7,7 +7,8 @@
     "license": "LGPL-3",
     "author": "DMS contributors",
     "website": "https://example.com/dms",
-    "depends": ["distribution_core", "account", "portal"],
+    # distribution_sale: only for the demo, whose statements are those of the sell-in demo's invoices
+    "depends": ["distribution_core", "distribution_sale", "account", "portal"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",

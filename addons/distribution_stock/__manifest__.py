@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "author": "DMS contributors",
     "website": "https://example.com/dms",
-    "depends": ["distribution_core", "stock"],
+    "depends": ["distribution_core", "distribution_sale", "stock"],
     "external_dependencies": {"python": ["openpyxl"]},
     "data": [
         "security/distribution_stock_security.xml",

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.auth_signup.controllers.main import AuthSignupHome
-from odoo.addons.distribution_core.controllers.ordering import DistributionOrdering
+from odoo.addons.distribution_core.controllers.portal import DistributionPortal
 from odoo.addons.distribution_core.tools.safe_io import is_sane_number
 
 SESSION_KEY = "dms_referral"
@@ -63,7 +63,7 @@ class ReferralSignup(AuthSignupHome):
         return result
 
 
-class EarningsPortal(DistributionOrdering):
+class EarningsPortal(DistributionPortal):
     """'My earnings': the promoter's link and QR code, referred customers, commissions, withdrawals."""
 
     def _prepare_home_portal_values(self, counters):

@@ -1,3 +1,2 @@
 from . import main
 from . import portal
-from . import ordering

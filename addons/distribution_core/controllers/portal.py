@@ -1,4 +1,4 @@
-from odoo import fields, http
+from odoo import http
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.http import request
@@ -28,12 +28,6 @@ class DistributionPortal(PortalAccount):
                 if member
                 else 0
             )
-        if "channel_price_count" in counters:
-            Line = request.env["distribution.price.publication.line"]
-            values["channel_price_count"] = Line.search_count(
-                [("publication_id.state", "=", "published"),
-                 ("publication_id.effective_date", ">=", fields.Date.context_today(request.env.user))]
-            ) if Line.has_access("read") else 0
         return values
 
     def _channel_open_amounts(self, members):
@@ -51,11 +45,15 @@ class DistributionPortal(PortalAccount):
         )
         return {member.id: amount for member, amount in groups}
 
-    def _channel_order_counts(self, members):
-        groups = request.env["sale.order"]._read_group(
-            [("channel_member_id", "in", members.ids), ("state", "=", "sale")], ["channel_member_id"], ["__count"]
-        )
-        return {member.id: count for member, count in groups}
+    def _my_channel_values(self, subtree):
+        """More values for My Channel, e.g. ``order_counts`` ({member id: number of orders}: the
+        Orders column, from the ordering addon)."""
+        return {}
+
+    def _channel_member_values(self, member):
+        """More values for a sub-member's page, e.g. ``orders`` (its orders, listed: from the
+        ordering addon)."""
+        return {}
 
     @http.route(["/my/channel"], type="http", auth="user", website=True)
     def portal_my_channel(self, **kwargs):
@@ -71,10 +69,10 @@ class DistributionPortal(PortalAccount):
                 "member": member,
                 "subtree": subtree - member,
                 "open_amounts": self._channel_open_amounts(subtree),
-                "order_counts": self._channel_order_counts(subtree),
                 "root_depth": member.depth,
             }
         )
+        values.update(self._my_channel_values(subtree))
         return request.render("distribution_core.portal_my_channel", values)
 
     @http.route(["/my/channel/member/<int:member_id>"], type="http", auth="user", website=True)
@@ -86,9 +84,6 @@ class DistributionPortal(PortalAccount):
             member = None
         if not member:
             return request.redirect("/my/channel")
-        orders = request.env["sale.order"].search(
-            [("channel_member_id", "=", member.id), ("state", "=", "sale")], limit=50
-        )
         invoices = request.env["account.move"].search(
             [
                 ("channel_member_id", "=", member.id),
@@ -102,11 +97,11 @@ class DistributionPortal(PortalAccount):
             {
                 "page_name": "channel_member",
                 "member": member,
-                "orders": orders,
                 "invoices": invoices,
                 "open_amount": self._channel_open_amounts(member).get(member.id, 0.0),
             }
         )
+        values.update(self._channel_member_values(member))
         return request.render("distribution_core.portal_channel_member", values)
 
     @http.route(["/my/channel/invitations"], type="http", auth="user", website=True, methods=["GET", "POST"])
@@ -148,47 +143,3 @@ class DistributionPortal(PortalAccount):
             }
         )
         return request.render("distribution_core.portal_channel_invitations", values)
-
-    def _my_price_rows(self, member, search=None, limit=200):
-        """[(product, price)] of the products ``member`` may order at its own
-        pricelist's price (sudo: a portal user cannot read pricelist rules;
-        the pricelist is the member's, never one from the request)."""
-        products = member._orderable_products()
-        if search:
-            needle = search.strip().lower()
-            products = products.filtered(
-                lambda p: needle in (p.default_code or "").lower()
-                or needle in (p.name or "").lower()
-                or needle == (p.barcode or "").lower()
-            )
-        products = products[:limit]
-        pricelist = member.sudo().pricelist_id
-        prices = pricelist._get_products_price(products, 1.0) if pricelist else {}
-        return [(product, prices.get(product.id, product.lst_price)) for product in products]
-
-    @http.route(["/my/prices"], type="http", auth="user", website=True)
-    def portal_my_prices(self, search=None, **kwargs):
-        """The member's current prices (its channel pricelist's price for each
-        product it may order) and the published price changes for it (record
-        rules keep other pricelists' publications out)."""
-        member = request.env["distribution.member"]._for_user()
-        if not member:
-            return request.redirect("/my/channel")
-        lines = request.env["distribution.price.publication.line"].search(
-            [("publication_id.state", "=", "published")], order="id desc", limit=200
-        )
-        pricelist = member.sudo().pricelist_id
-        values = self._prepare_portal_layout_values()
-        values.update(
-            {
-                "page_name": "channel_prices",
-                "member": member,
-                "pricelist": pricelist,
-                "currency": pricelist.currency_id or member.sudo().company_id.currency_id,
-                "price_rows": self._my_price_rows(member, search),
-                "search": search or "",
-                "lines": lines.sorted(lambda line: (line.publication_id.effective_date, line.id), reverse=True),
-                "today": fields.Date.context_today(request.env.user),
-            }
-        )
-        return request.render("distribution_core.portal_my_prices", values)

@@ -4,15 +4,8 @@ from . import distribution_member
 from . import distribution_invitation
 from . import distribution_application
 from . import res_partner
-from . import sale_order
 from . import account_move
 from . import distribution_demo
-from . import distribution_pricelist_rule
-from . import distribution_price_floor
-from . import distribution_price_publication
-from . import sale_order_line
 from . import tier_definition
-from . import distribution_channel_order
 from . import distribution_channel_dimension_mixin
 from . import distribution_sellout
-from . import res_company

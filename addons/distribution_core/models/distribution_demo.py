@@ -3,14 +3,14 @@
 Built once, when a database is created with demo data, from
 ``demo/distribution_demo.xml``:
 
-* the brand HQ company in CNY, with a chart of accounts, 13% VAT and a warehouse;
+* the brand HQ company in CNY, with a chart of accounts and 13% VAT;
 * sales territories 中国 › 大区 › 省 › 市;
 * 2 regional distributors, 5 dealers and 10 stores (+1 application) with their
   contacts, two channel managers and four portal users;
-* a default pricelist per tier, 30 products in 4 categories;
-* a year of sell-in: one order a month for each distributor and dealer,
-  delivered, invoiced and mostly paid, with two returns credited;
+* 30 products in 4 categories;
 * invitations and applications in every state.
+
+Prices and a year of sell-in are distribution_sale's demo (its ``demo/sale_demo.py``).
 
 Every random choice comes from ``random.Random(42)``, so all demo databases are
 the same; only the dates move: they are relative to today, so the demo always
@@ -24,7 +24,7 @@ import logging
 import random
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -86,13 +86,6 @@ TERRITORIES = [
     ("GD-FS", "佛山市", "city", "GD", ("GD",), "佛山市", None),
 ]
 
-# tier XML id, pricelist name, discount on the list price (%)
-TIER_PRICELISTS = [
-    ("tier_general_agent", "总代理价", 40),
-    ("tier_regional_distributor", "区域分销商价", 35),
-    ("tier_dealer", "经销商价", 25),
-    ("tier_store", "门店价", 10),
-]
 
 TIER_KEYS = {
     "RD": "tier_regional_distributor",
@@ -183,19 +176,6 @@ MEMBERS = [
      "state": "application", "applied_days": 6},
 ]
 
-# Members HQ sells to every month (sell-in).
-BUYERS = ["RD001", "RD002", "DL001", "DL002", "DL003", "DL004", "DL005"]
-# Their order of this month is confirmed but not shipped yet.
-AWAITING_DELIVERY = {"RD002", "DL004"}
-# (member, months ago, category, cases, reason): goods sent back and credited;
-# the first product of that category in the order is returned.
-RETURNS = [
-    ("RD002", 5, "BV", 10, "运输途中外箱破损"),
-    ("DL001", 7, "SN", 8, "临期退货（剩余保质期不足三分之一）"),
-]
-# Payment habits for the invoices older than two months.
-SLOW_PAYER = "DL005"  # pays late, its last two old invoices are still open (overdue)
-PARTIAL_PAYER = "DL003"  # paid only part of its last two old invoices
 
 CATEGORIES = [
     ("BV", "饮料"),
@@ -238,14 +218,6 @@ PRODUCTS = [
     ("HC-007", "华夏 洁厕液 500g×24瓶", 168.0, 88.0),
 ]
 
-# Sell-in seasonality per category and calendar month: drinks in summer, snacks
-# before the Spring Festival and the Mid-Autumn Festival, everything on 双11.
-SEASONALITY = {
-    "BV": {1: 0.8, 2: 0.7, 5: 1.3, 6: 1.6, 7: 1.8, 8: 1.7, 9: 1.2, 12: 0.7},
-    "SN": {1: 1.8, 2: 1.4, 9: 1.3, 12: 1.3},
-    "PC": {6: 1.2, 11: 1.4},
-    "HC": {1: 1.3, 11: 1.4},
-}
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -294,17 +266,12 @@ class DistributionDemo(models.AbstractModel):
         demo = demo.with_company(hq)
         users = demo._demo_internal_users(hq)
         territories = demo._demo_territories(hq, users)
-        demo._demo_tier_pricelists(hq)
         members, contacts = demo._demo_members(hq, rng, users, territories)
         users.update(demo._demo_portal_users(hq, contacts))
         products = demo._demo_products(hq)
-        demo._demo_pricing(hq, territories, members, products)
-        demo._demo_sell_in(hq, rng, users, members, products)
         demo._demo_onboarding(hq, rng, members, territories)
-        demo._demo_price_publications(hq, products)
-        demo._demo_approvals(hq, users, members, products)
         _logger.info(
-            "Channel demo data: %s members, %s products and a year of sell-in built in %.1f s",
+            "Channel network demo data: %s members, %s products built in %.1f s",
             len(members), len(products), time.monotonic() - started,
         )
         return True
@@ -384,20 +351,11 @@ class DistributionDemo(models.AbstractModel):
             ("company_id", "=", hq.id), ("country_id", "=", self.env.ref("base.us").id),
         ]).country_id = cn
 
-        Warehouse = self.env["stock.warehouse"]
-        warehouse = Warehouse.search([("company_id", "=", hq.id)], limit=1)
-        values = {"name": "华夏优品杭州总仓", "code": "HZ", "partner_id": hq.partner_id.id}
-        if warehouse:
-            warehouse.write(values)
-        else:
-            warehouse = Warehouse.create(dict(values, company_id=hq.id))
-
         admin = self.env.ref("base.user_admin")
         admin.write({"company_ids": [Command.link(hq.id)], "company_id": hq.id})
 
         self._demo_xmlids({
             "demo_company_hq": hq,
-            "demo_warehouse_hq": warehouse,
             "demo_tax_sale_13": sale_tax,
             "demo_tax_purchase_13": purchase_tax,
         })
@@ -418,26 +376,17 @@ class DistributionDemo(models.AbstractModel):
                  email="liuyang@huaxia.example.com", phone="+86 138 0571 6601",
                  group_ids=[Command.set([
                      group("distribution_core.group_channel_manager").id,
-                     group("sales_team.group_sale_manager").id,
                      group("account.group_account_invoice").id,
-                     group("stock.group_stock_user").id,
                  ])]),
             dict(common, name="周杰", login="east", password="east", function="华东区渠道经理",
                  email="zhoujie@huaxia.example.com", phone="+86 139 0571 8802",
                  group_ids=[Command.set([group("distribution_core.group_channel_user").id])]),
         ])
-        team = self.env["crm.team"].create({
-            "name": "渠道销售部",
-            "company_id": hq.id,
-            "user_id": manager.id,
-            "member_ids": [Command.set((manager | east).ids)],
-        })
         self._demo_xmlids({
             "demo_user_manager": manager,
             "demo_user_east": east,
-            "demo_team_channel": team,
         })
-        return {"manager": manager, "east": east, "team": team}
+        return {"manager": manager, "east": east}
 
     # ------------------------------------------------------------------
     # Territories, tiers
@@ -468,36 +417,6 @@ class DistributionDemo(models.AbstractModel):
         self._demo_xmlids({f"demo_territory_{xmlid_name(code)}": t for code, t in territories.items()})
         return territories
 
-    def _demo_tier_pricelists(self, hq):
-        """A default pricelist per tier: the list price less the tier discount;
-        and HQ's list prices first, for customers outside the channel (without
-        it they would fall back on the first tier pricelist)."""
-        standard = self.env["product.pricelist"].create({
-            "name": "标准价", "currency_id": hq.currency_id.id, "company_id": hq.id, "sequence": 10,
-        })
-        pricelists = self.env["product.pricelist"].create([
-            {
-                "name": name,
-                "currency_id": hq.currency_id.id,
-                "company_id": hq.id,
-                "sequence": 20 + index,
-                "item_ids": [Command.create({
-                    "applied_on": "3_global",
-                    "compute_price": "percentage",
-                    "percent_price": discount,
-                })],
-            }
-            for index, (_tier, name, discount) in enumerate(TIER_PRICELISTS)
-        ])
-        for (tier_xmlid, _name, _discount), pricelist in zip(TIER_PRICELISTS, pricelists, strict=True):
-            self.env.ref(f"distribution_core.{tier_xmlid}").pricelist_id = pricelist
-        self._demo_xmlids({
-            "demo_pricelist_standard": standard,
-            **{
-                f"demo_pricelist_{tier_xmlid.removeprefix('tier_')}": pricelist
-                for (tier_xmlid, _name, _discount), pricelist in zip(TIER_PRICELISTS, pricelists, strict=True)
-            },
-        })
 
     # ------------------------------------------------------------------
     # Members, contacts, portal users
@@ -593,7 +512,7 @@ class DistributionDemo(models.AbstractModel):
         return by_login
 
     # ------------------------------------------------------------------
-    # Products and stock
+    # Products
     # ------------------------------------------------------------------
     def _demo_products(self, hq):
         Category = self.env["product.category"]
@@ -613,8 +532,6 @@ class DistributionDemo(models.AbstractModel):
                 # then category and item number, and the check digit.
                 "barcode": ean13(f"6923450{category_index}{counters[key]:04d}"),
                 "type": "consu",
-                "is_storable": True,
-                "invoice_policy": "delivery",
                 "categ_id": category_by_key[key].id,
                 "list_price": list_price,
                 "standard_price": cost,
@@ -626,390 +543,13 @@ class DistributionDemo(models.AbstractModel):
         products = {template.default_code: template.product_variant_id for template in templates}
         xmlids = {f"demo_product_{xmlid_name(code)}": product for code, product in products.items()}
         xmlids["demo_product_category"] = root
-        # the channel sells the brand's products, not whatever else the database holds (other demo
-        # data, deposits, down payments): portal catalogue, tier prices and stores' tills
-        hq.channel_categ_id = root
-        self.env["product.pricelist.item"].search(
-            [("pricelist_id.company_id", "=", hq.id), ("applied_on", "=", "3_global")]
-        ).write({"applied_on": "2_product_category", "categ_id": root.id})
         xmlids.update({f"demo_product_category_{key.lower()}": c for key, c in category_by_key.items()})
         self._demo_xmlids(xmlids)
         return products
 
     # ------------------------------------------------------------------
-    # Regional prices, floors and publications
-    # ------------------------------------------------------------------
-    def _demo_pricing(self, hq, territories, members, products):
-        """South China pays its own regional-distributor price (a pricelist
-        rule on tier + region); beverages have a sell-in floor everywhere and a
-        higher one in Guangdong; a few hot items have their own floor."""
-        south_rd = self.env["product.pricelist"].create({
-            "name": "华南区域分销商价", "currency_id": hq.currency_id.id, "company_id": hq.id, "sequence": 30,
-            "item_ids": [Command.create({"applied_on": "2_product_category", "compute_price": "percentage",
-                                         "categ_id": self.env.ref("distribution_core.demo_product_category").id,
-                                         "percent_price": 33})],
-        })
-        self.env["distribution.pricelist.rule"].create({
-            "tier_id": self.env.ref("distribution_core.tier_regional_distributor").id,
-            "territory_id": territories["SOUTH"].id,
-            "pricelist_id": south_rd.id,
-            "priority": 20,
-            "company_id": hq.id,
-        })
-        beverages = self.env.ref("distribution_core.demo_product_category_bv")
-        floor_vals = [
-            # a sanity minimum for every beverage, under any channel price
-            {"categ_id": beverages.id, "sell_in_floor": 1.0, "resale_floor": 2.0, "company_id": hq.id},
-        ]
-        for code in list(products)[:6]:
-            product = products[code]
-            floor_vals.append({
-                "product_id": product.id, "company_id": hq.id,
-                "sell_in_floor": round(product.lst_price * 0.55, 2),
-                "resale_floor": round(product.lst_price * 0.9, 2),
-            })
-            floor_vals.append({
-                "product_id": product.id, "company_id": hq.id, "territory_id": territories["GD"].id,
-                "sell_in_floor": round(product.lst_price * 0.6, 2),
-                "resale_floor": round(product.lst_price * 0.95, 2),
-            })
-        self.env["distribution.price.floor"].create(floor_vals)
-        self._demo_xmlids({"demo_pricelist_south_rd": south_rd})
-
-    def _demo_price_publications(self, hq, products):
-        """One publication published for dealers (effective in ten days), one
-        waiting for review, and a quotation below the floor that waits for a
-        channel manager."""
-        dealer_prices = self.env.ref("distribution_core.demo_pricelist_dealer")
-        codes = list(products)
-        Publication = self.env["distribution.price.publication"]
-        today = fields.Date.context_today(self)
-        published = Publication.create({
-            "name": "经销商春季调价",
-            "effective_date": today + timedelta(days=10),
-            "company_id": hq.id,
-            "note": "<p>春季新价：部分饮料经销商价下调，请提前安排订货。</p>",
-            "line_ids": [
-                Command.create({
-                    "pricelist_id": dealer_prices.id,
-                    "product_id": products[code].id,
-                    "new_price": round(products[code].lst_price * 0.72, 2),
-                })
-                for code in codes[:3]
-            ],
-        })
-        published.action_submit()
-        published.action_approve()
-        published.action_publish()
-        draft = Publication.create({
-            "name": "门店夏季调价",
-            "effective_date": today + timedelta(days=30),
-            "company_id": hq.id,
-            "line_ids": [
-                Command.create({
-                    "pricelist_id": self.env.ref("distribution_core.demo_pricelist_store").id,
-                    "product_id": products[code].id,
-                    "new_price": round(products[code].lst_price * 0.88, 2),
-                })
-                for code in codes[3:6]
-            ],
-        })
-        draft.action_submit()
-        dealer = self.env.ref("distribution_core.demo_member_dl001")
-        quotation = self.env["sale.order"].create({
-            "partner_id": dealer.partner_id.id,
-            "company_id": hq.id,
-            "user_id": self.env.ref("distribution_core.demo_user_east").id,
-            "order_line": [Command.create({
-                "product_id": products[codes[0]].id, "product_uom_qty": 200,
-                "price_unit": round(products[codes[0]].lst_price * 0.5, 2),
-            })],
-        })
-        self._demo_xmlids({
-            "demo_price_publication_dealer_spring": published,
-            "demo_price_publication_store_summer": draft,
-            "demo_quotation_below_floor": quotation,
-        })
-
-    # ------------------------------------------------------------------
-    # A year of sell-in
-    # ------------------------------------------------------------------
-    def _demo_sell_in(self, hq, rng, users, members, products):
-        """Per buyer, one order a month for the last 12 months (this month
-        included), shipped a few days later and invoiced at shipping."""
-        today = fields.Date.context_today(self)
-        now = fields.Datetime.now()
-        warehouse = self.env.ref("distribution_core.demo_warehouse_hq")
-        codes = list(products)
-
-        plan = []  # (member code, months ago, order datetime, delivery datetime, [(product code, qty)])
-        for code in BUYERS:
-            is_distributor = code.startswith("RD")
-            assortment = rng.sample(codes, 22 if is_distributor else 14)
-            base_qty = {p: rng.randint(12, 40) * 5 if is_distributor else rng.randint(4, 16) * 5 for p in assortment}
-            for months_ago in range(11, -1, -1):
-                month_start = today.replace(day=1) - relativedelta(months=months_ago)
-                month_end = min(month_start + relativedelta(months=1, days=-1), today)
-                # Fixed number of draws whatever today is, so that the rest of the
-                # demo stays identical from one day to the next.
-                day_fraction, hour, lead_days = rng.random(), rng.randint(1, 8), rng.randint(1, 3)
-                order_day = month_start + timedelta(days=int(day_fraction * ((month_end - month_start).days + 1)))
-                # 01:00-08:00 UTC = 09:00-16:00 in China.
-                order_dt = min(datetime.combine(order_day, datetime.min.time()) + timedelta(hours=hour), now)
-                delivery_dt = min(order_dt + timedelta(days=lead_days), now)
-                growth = 1 + 0.02 * (11 - months_ago)
-                lines = []
-                for product_code in rng.sample(assortment, rng.randint(5, 6) if is_distributor else rng.randint(3, 5)):
-                    season = SEASONALITY[product_code[:2]].get(month_start.month, 1.0)
-                    qty = base_qty[product_code] * season * growth * rng.uniform(0.75, 1.25)
-                    lines.append((product_code, max(5, round(qty / 5) * 5)))
-                plan.append((code, months_ago, order_dt, delivery_dt, lines))
-
-        self._demo_initial_stock(warehouse, products, plan, today)
-
-        team = users["team"]
-        orders = self.env["sale.order"].create([
-            {
-                "partner_id": members[code].partner_id.id,
-                "company_id": hq.id,
-                "warehouse_id": warehouse.id,
-                "user_id": members[code].manager_id.id,
-                "team_id": team.id,
-                "date_order": order_dt,
-                "client_order_ref": f"PO-{code}-{order_dt:%Y%m}",
-                "order_line": [
-                    Command.create({"product_id": products[p].id, "product_uom_qty": qty}) for p, qty in lines
-                ],
-            }
-            for code, _months_ago, order_dt, _delivery_dt, lines in plan
-        ])
-        orders.action_confirm()
-        # Confirmation stamps the orders with the current time.
-        for order, (_code, _months_ago, order_dt, _delivery_dt, _lines) in zip(orders, plan, strict=True):
-            order.date_order = order_dt
-
-        shipped = {
-            order: row for order, row in zip(orders, plan, strict=True)
-            if not (row[1] == 0 and row[0] in AWAITING_DELIVERY)
-        }
-        shipped_orders = self.env["sale.order"].concat(*shipped)
-        pickings = shipped_orders.picking_ids
-        pickings.action_assign()
-        result = pickings.with_context(skip_backorder=True, picking_ids_not_to_backorder=pickings.ids).button_validate()
-        if result is not True or set(pickings.mapped("state")) != {"done"}:
-            raise ValueError(f"Demo deliveries could not be validated: {result}")
-        for order, (_code, _months_ago, _order_dt, delivery_dt, _lines) in shipped.items():
-            self._demo_set_picking_date(order.picking_ids, delivery_dt)
-
-        invoices = shipped_orders._create_invoices(grouped=True)
-        invoice_by_order = {invoice.invoice_line_ids.sale_line_ids.order_id: invoice for invoice in invoices}
-        for order, (_code, _months_ago, _order_dt, delivery_dt, _lines) in shipped.items():
-            invoice_by_order[order].invoice_date = delivery_dt.date()
-        invoices.action_post()
-
-        refunds = self._demo_returns(orders, plan, invoice_by_order)
-        self._demo_payments(hq, rng, shipped, invoice_by_order, today)
-        self._demo_xmlids({
-            f"demo_sale_order_{xmlid_name(code)}_m{months_ago:02d}": order
-            for order, (code, months_ago, _o, _d, _l) in zip(orders, plan, strict=True)
-        } | {f"demo_credit_note_{index}": refund for index, refund in enumerate(refunds, start=1)})
-
-    def _demo_initial_stock(self, warehouse, products, plan, today):
-        """Opening inventory, thirteen months ago: the year's shipments plus a
-        safety stock, so that every delivery can be validated."""
-        demand = defaultdict(float)
-        for _code, _months_ago, _order_dt, _delivery_dt, lines in plan:
-            for product_code, qty in lines:
-                demand[product_code] += qty
-        quants = self.env["stock.quant"].with_context(inventory_mode=True).create([
-            {
-                "product_id": product.id,
-                "location_id": warehouse.lot_stock_id.id,
-                "inventory_quantity": (int(demand[code] * 1.15) // 50 + 3) * 50,
-            }
-            for code, product in products.items()
-        ])
-        opening = datetime.combine(today.replace(day=1) - relativedelta(months=13), datetime.min.time())
-        quants.action_apply_inventory(date=opening)
-
-    def _demo_set_picking_date(self, pickings, date):
-        pickings.write({"scheduled_date": date, "date_deadline": date, "date_done": date})
-        pickings.move_ids.write({"date": date})
-        pickings.move_ids.move_line_ids.write({"date": date})
-
-    def _demo_returns(self, orders, plan, invoice_by_order):
-        """Goods sent back by a member: return receipt, credit note for the
-        returned quantity (from the order, as sales do it), matched with the
-        original invoice."""
-        refunds = self.env["account.move"]
-        rows = {(code, months_ago): order for order, (code, months_ago, *_rest) in zip(orders, plan, strict=True)}
-        for code, months_ago, category, qty, reason in RETURNS:
-            order = rows[(code, months_ago)]
-            picking = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
-            wizard = self.env["stock.return.picking"].with_context(
-                active_id=picking.id, active_ids=picking.ids, active_model="stock.picking",
-            ).create({"picking_id": picking.id})
-            lines = wizard.product_return_moves
-            line = lines.filtered(lambda r, c=category: r.product_id.default_code.startswith(c))[:1] or lines[:1]
-            qty = min(qty, line.move_id.quantity)
-            line.quantity = qty
-            return_picking = wizard._create_return()
-            return_picking.move_ids.quantity = qty
-            return_picking.button_validate()
-            return_date = picking.date_done + timedelta(days=9)
-            self._demo_set_picking_date(return_picking, return_date)
-            refund = order._create_invoices(final=True)
-            refund.write({"invoice_date": return_date.date(), "ref": f"{reason}：{line.product_id.name} {qty:g} 箱"})
-            refund.action_post()
-            (invoice_by_order[order] | refund).line_ids.filtered(
-                lambda aml: aml.account_id.account_type == "asset_receivable" and not aml.reconciled
-            ).reconcile()
-            refunds |= refund
-        return refunds
-
-    def _demo_payments(self, hq, rng, shipped, invoice_by_order, today):
-        """Bank transfers for the invoices older than two months: most paid in
-        25-45 days, a slow payer with overdue invoices, a partial payer.
-        Invoices of the last two months are still open.
-
-        Same result as the Register Payment wizard (a posted payment matched
-        with its invoice), but created in one batch: the wizard, one invoice at
-        a time, took a third of the demo generation time.
-        """
-        journal = self.env["account.journal"].search([("company_id", "=", hq.id), ("type", "=", "bank")], limit=1)
-        old_by_member = defaultdict(list)
-        for order, (code, *_rest) in shipped.items():
-            invoice = invoice_by_order[order]
-            if (today - invoice.invoice_date).days > 60:
-                old_by_member[code].append(invoice)
-        to_pay = []  # (invoice, amount, date)
-        for code, invoices in old_by_member.items():
-            invoices.sort(key=lambda invoice: invoice.invoice_date)
-            for index, invoice in enumerate(invoices):
-                last_two = index >= len(invoices) - 2
-                delay = rng.randint(25, 45)
-                amount = invoice.amount_residual
-                if code == SLOW_PAYER:
-                    if last_two:
-                        continue
-                    delay = rng.randint(50, 75)
-                elif code == PARTIAL_PAYER and last_two:
-                    amount = round(amount * rng.choice((0.4, 0.5, 0.6)), -2)
-                to_pay.append((invoice, amount, min(invoice.invoice_date + timedelta(days=delay), today)))
-        payments = self.env["account.payment"].create([
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": invoice.commercial_partner_id.id,
-                "amount": amount,
-                "currency_id": invoice.currency_id.id,
-                "date": date,
-                "journal_id": journal.id,
-                "memo": invoice.name,
-                "company_id": hq.id,
-            }
-            for invoice, amount, date in to_pay
-        ])
-        payments.action_post()
-        plan = []
-        for payment, (invoice, _amount, _date) in zip(payments, to_pay, strict=True):
-            plan.append((payment.move_id.line_ids | invoice.line_ids).filtered(
-                lambda aml: aml.account_id.account_type == "asset_receivable" and not aml.reconciled
-            ))
-            invoice.matched_payment_ids += payment
-        self.env["account.move.line"]._reconcile_plan(plan)
-
-    # ------------------------------------------------------------------
     # Onboarding: invitations and applications
     # ------------------------------------------------------------------
-    def _demo_approvals(self, hq, users, members, products):
-        """Approval rules, a delegation, and orders waiting in every state."""
-        manager, east = users["manager"], users["east"]
-        sale_model = self.env.ref("sale.model_sale_order")
-        channel_model = self.env.ref("distribution_core.model_distribution_channel_order")
-        common = {"company_id": hq.id, "approve_sequence": True, "notify_on_pending": True, "has_comment": False,
-                  "exclude_requester": True,  # four eyes: nobody approves his own request
-                  "dms_channel_rule": True}
-        Rule = self.env["tier.definition"]
-        rules = Rule.create([
-            dict(common, name="大额进货订单：渠道经理审批", model_id=sale_model.id, review_type="channel_manager",
-                 definition_domain="[('amount_total', '>', 50000)]", sequence=30,
-                 dms_remind_hours=4, dms_escalate_hours=16, dms_backup_user_id=manager.id),
-            dict(common, name="超大额进货订单：渠道总监复核", model_id=sale_model.id, review_type="individual",
-                 reviewer_id=manager.id, definition_domain="[('amount_total', '>', 100000)]", sequence=20),
-            dict(common, name="低于最低限价：渠道总监审批", model_id=sale_model.id, review_type="individual",
-                 reviewer_id=manager.id, definition_domain="[('channel_below_floor', '=', True)]", sequence=25),
-            dict(common, name="超出信用额度：渠道总监审批", model_id=sale_model.id, review_type="individual",
-                 reviewer_id=manager.id, definition_domain="[('channel_credit_exceeded', '=', True)]", sequence=26),
-            dict(common, name="下级订单：上级审批", model_id=channel_model.id, review_type="parent_portal",
-                 definition_domain="[('amount_total', '>', 0)]", sequence=30),
-        ])
-        self.env.ref("distribution_core.tier_dealer").default_credit_limit = 300000
-        delegation = self.env["distribution.approval.delegation"].create({
-            "user_id": east.id, "delegate_id": manager.id, "note": "年假",
-            "date_from": fields.Datetime.now() + timedelta(days=20),
-            "date_to": fields.Datetime.now() + timedelta(days=27),
-        })
-
-        def portal(code):
-            member = members[code]
-            user = self.env["res.users"].search([("partner_id.commercial_partner_id", "=", member.partner_id.id),
-                                                 ("share", "=", True)], limit=1)
-            return member.with_user(user)
-
-        def lines(spec):
-            return [(products[code], qty) for code, qty in spec]
-
-        # sell-in orders from the portal of the distributors
-        waiting = portal("RD001")._portal_submit_order(lines([("BV-004", 500), ("BV-005", 500)]),
-                                                       note="双十二备货").sudo()  # > 50,000: channel manager
-        second_step = portal("RD002")._portal_submit_order(lines([("BV-004", 1000), ("BV-005", 1000)]),
-                                                           note="春节备货").sudo()  # > 100,000: two steps
-        second_step.with_user(manager).sudo()._dms_approve()  # RD002's channel manager is 刘洋
-        rejected = portal("RD002")._portal_submit_order(lines([("BV-002", 1200)])).sudo()
-        rejected.with_user(manager).sudo()._dms_reject("库存不足，请分两批下单")
-        # channel orders between members, one in each state
-        dealer = portal("DL001")
-        rd_east = self.env.ref("distribution_core.demo_user_rd_east")
-        channel = {}
-        for state, spec in [
-            ("submitted", [("BV-001", 50), ("BV-002", 20)]),
-            ("approved", [("BV-003", 30)]),
-            ("shipped", [("BV-004", 20)]),
-            ("received", [("BV-001", 80), ("BV-005", 10)]),
-            ("rejected", [("BV-002", 200)]),
-            ("cancelled", [("BV-003", 5)]),
-        ]:
-            order = dealer._portal_submit_order(lines(spec)).sudo()
-            supplier = order.with_user(rd_east).sudo()
-            if state in ("approved", "shipped", "received"):
-                supplier.action_approve()
-            if state in ("shipped", "received"):
-                supplier.action_ship()
-            if state == "received":
-                order.with_user(dealer.env.user).sudo().action_receive()
-            if state == "rejected":
-                supplier.action_reject("数量超出本月配额")
-            if state == "cancelled":
-                order.with_user(dealer.env.user).sudo().action_cancel()
-            channel[state] = order
-        draft = self.env["distribution.channel.order"].create({
-            "buyer_member_id": members["DL001"].id,
-            "line_ids": [Command.create({"product_id": products["BV-001"].id, "product_uom_qty": 10})],
-        })
-        store = portal("ST001")._portal_submit_order(lines([("BV-001", 10), ("BV-003", 6)])).sudo()
-        xmlids = {f"demo_channel_order_{state}": order for state, order in channel.items()}
-        xmlids.update({
-            "demo_channel_order_draft": draft,
-            "demo_channel_order_store": store,
-            "demo_sale_order_waiting_approval": waiting,
-            "demo_sale_order_second_step": second_step,
-            "demo_sale_order_rejected": rejected,
-            "demo_delegation_east": delegation,
-        })
-        xmlids.update({f"demo_approval_rule_{i}": rule for i, rule in enumerate(rules, start=1)})
-        self._demo_xmlids(xmlids)
-
     def _demo_onboarding(self, hq, rng, members, territories):
         now = fields.Datetime.now()
         tier = self.env.ref

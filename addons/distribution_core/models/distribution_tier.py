@@ -22,11 +22,6 @@ class DistributionTier(models.Model):
     active = fields.Boolean(default=True)
     color = fields.Integer()
     description = fields.Text(translate=True)
-    pricelist_id = fields.Many2one(
-        "product.pricelist",
-        string="Default Pricelist",
-        help="Pricelist given to members of this tier when they join or change tier.",
-    )
     exclusive_territory = fields.Boolean(
         default=True,
         help="A territory (and the territories it contains) can belong to only one "
@@ -35,9 +30,6 @@ class DistributionTier(models.Model):
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
     currency_id = fields.Many2one(
         "res.currency", compute="_compute_currency_id", help="The company's currency (the current one if shared)."
-    )
-    default_credit_limit = fields.Monetary(
-        help="Credit limit of the tier's members that have none of their own. 0: no limit."
     )
     member_ids = fields.One2many("distribution.member", "tier_id", string="Members")
     member_count = fields.Integer(compute="_compute_member_count")
@@ -60,12 +52,6 @@ class DistributionTier(models.Model):
         )
         for tier in self:
             tier.member_count = counts.get(tier, 0)
-
-    def write(self, vals):
-        res = super().write(vals)
-        if "pricelist_id" in vals:
-            self.member_ids._apply_channel_pricelist()
-        return res
 
     def action_view_members(self):
         self.ensure_one()

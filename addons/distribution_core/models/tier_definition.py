@@ -7,7 +7,5 @@ class TierDefinition(models.Model):
     @api.model
     def _get_tier_validation_model_names(self):
         return super()._get_tier_validation_model_names() + [
-            "distribution.channel.order",
             "distribution.application",
-            "distribution.price.publication",
         ]

@@ -2,14 +2,8 @@ from . import test_network
 from . import test_security
 from . import test_onboarding
 from . import test_ui
-from . import test_pricing
-from . import test_approvals
-from . import test_ordering_ui
-from . import test_approval_bypass
 from . import test_hostile_input
 from . import test_portal_scopes
 from . import test_channel_scopes
-from . import test_i18n_override
 from . import test_rpc_returns
-from . import test_credit
-from . import test_approval_rpc
+from . import test_application_approval

@@ -17,8 +17,9 @@ class DistributionCommon(AccountTestInvoicingCommon):
         └── RD  Jiangsu distributor (Jiangsu)
             └── DL  Nanjing dealer (Nanjing)
 
-    Each member has a portal user (``cls.users[key]``), one confirmed sale order
-    (``cls.orders[key]``) and one posted invoice (``cls.invoices[key]``).
+    Each member has a portal user (``cls.users[key]``) and one posted invoice
+    (``cls.invoices[key]``); with distribution_sale installed, also one confirmed
+    sale order (``cls.orders[key]``, see distribution_sale's DistributionSaleCommon).
     """
 
     @contextmanager
@@ -103,14 +104,15 @@ class DistributionCommon(AccountTestInvoicingCommon):
                 cls.env, login=f"portal_{key}", groups="base.group_portal", partner_id=contact.id,
                 company_id=cls.env.company.id, company_ids=[Command.set(cls.env.company.ids)],
             )
-            order = cls.env["sale.order"].create(
-                {
-                    "partner_id": company.id,
-                    "order_line": [Command.create({"product_id": cls.product_a.id, "product_uom_qty": 2})],
-                }
-            )
-            order.action_confirm()
-            cls.orders[key] = order
+            if "sale.order" in cls.env:  # distribution_sale (ordering) installed: the member's sell-in
+                order = cls.env["sale.order"].create(
+                    {
+                        "partner_id": company.id,
+                        "order_line": [Command.create({"product_id": cls.product_a.id, "product_uom_qty": 2})],
+                    }
+                )
+                order.action_confirm()
+                cls.orders[key] = order
             cls.invoices[key] = cls._create_invoice(
                 partner_id=company.id,
                 invoice_line_ids=[Command.create({"product_id": cls.product_a.id, "price_unit": 100.0, "tax_ids": []})],

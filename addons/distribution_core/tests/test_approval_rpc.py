@@ -9,6 +9,36 @@ from .common import DistributionCommon, DistributionHttpCommon
 
 
 class ApplicationMixin:
+    def _try_everything(self, document, reviewer):
+        now = fields.Datetime.now()
+        review = document.review_ids
+        for key in ("dl_nj", "dl_hz"):
+            portal = self.users[key]
+            attempts = {
+                "validate": lambda p=portal: document.with_user(p).validate_tier(),
+                "approve (portal path)": lambda p=portal: document.with_user(p)._dms_approve(),
+                "reject": lambda p=portal: document.with_user(p)._dms_reject("no"),
+                "add himself as reviewer": lambda p=portal: review.with_user(p).write(
+                    {"reviewer_ids": [Command.link(p.id)]}),
+                "approve the review": lambda p=portal: review.with_user(p).write({"status": "approved"}),
+                "delete the review": lambda p=portal: review.with_user(p).unlink(),
+                "forge a review": lambda p=portal: self.env["tier.review"].with_user(p).create(
+                    {"model": document._name, "res_id": document.id, "definition_id": review.definition_id.id,
+                     "status": "approved"}),
+                "delegate the reviewer's approvals to himself": lambda p=portal: self.env[
+                    "distribution.approval.delegation"].with_user(p).create(
+                    {"user_id": reviewer.id, "delegate_id": p.id, "date_from": now,
+                     "date_to": fields.Datetime.add(now, days=2)}),
+                "comment wizard": lambda p=portal: self.env["comment.wizard"].with_user(p).create(
+                    {"res_model": document._name, "res_id": document.id, "validate_reject": "validate",
+                     "review_ids": [Command.set(review.ids)]}).add_comment(),
+            }
+            for name, attempt in attempts.items():
+                with self.assertRaises(AccessError, msg=f"{key}: {name}"):
+                    attempt()
+        self.assertEqual(review.status, "pending")
+        self.assertEqual(review.reviewer_ids, reviewer)
+
     def _application(self, name="Corner Shop", vat="91330100XH0000009X"):
         """An application waiting for the territory manager (the channel manager)."""
         self.terr_hz.manager_id = self.channel_manager
@@ -65,81 +95,18 @@ class TestApprovalRpc(ApplicationMixin, DistributionHttpCommon):
         self.assertIs(result, True)
         self.assertEqual(application.state, "approved")
 
-    def test_validate_sale_order_over_json_rpc(self):
-        self.env["tier.definition"].create(
-            {"name": "Every order: channel manager", "model_id": self.env.ref("sale.model_sale_order").id,
-             "review_type": "channel_manager", "definition_domain": "[]"}
-        )
-        order = self.env["sale.order"].create(
-            {"partner_id": self.members["ga"].partner_id.id,
-             "order_line": [Command.create({"product_id": self.product_a.id, "product_uom_qty": 1})]}
-        )
-        order.action_confirm()
-        self.assertEqual(order.validation_status, "pending")
-        self.authenticate("dist_manager", "dist_manager")
-        self.assertIs(self._call_kw("sale.order", "validate_tier", order.ids), True)
-        self.assertEqual(order.state, "sale")
-
-
 @tagged("post_install", "-at_install")
 class TestPortalApprovalBypass(ApplicationMixin, DistributionCommon):
     """A portal user (of another subtree, or the inviting member itself) tries to decide,
-    forge or hand over the approvals of applications and price publications."""
+    forge or hand over the approvals of applications (price publications: distribution_sale)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env["tier.definition"].search([]).active = False
 
-    def _try_everything(self, document, reviewer):
-        now = fields.Datetime.now()
-        review = document.review_ids
-        for key in ("dl_nj", "dl_hz"):
-            portal = self.users[key]
-            attempts = {
-                "validate": lambda p=portal: document.with_user(p).validate_tier(),
-                "approve (portal path)": lambda p=portal: document.with_user(p)._dms_approve(),
-                "reject": lambda p=portal: document.with_user(p)._dms_reject("no"),
-                "add himself as reviewer": lambda p=portal: review.with_user(p).write(
-                    {"reviewer_ids": [Command.link(p.id)]}),
-                "approve the review": lambda p=portal: review.with_user(p).write({"status": "approved"}),
-                "delete the review": lambda p=portal: review.with_user(p).unlink(),
-                "forge a review": lambda p=portal: self.env["tier.review"].with_user(p).create(
-                    {"model": document._name, "res_id": document.id, "definition_id": review.definition_id.id,
-                     "status": "approved"}),
-                "delegate the reviewer's approvals to himself": lambda p=portal: self.env[
-                    "distribution.approval.delegation"].with_user(p).create(
-                    {"user_id": reviewer.id, "delegate_id": p.id, "date_from": now,
-                     "date_to": fields.Datetime.add(now, days=2)}),
-                "comment wizard": lambda p=portal: self.env["comment.wizard"].with_user(p).create(
-                    {"res_model": document._name, "res_id": document.id, "validate_reject": "validate",
-                     "review_ids": [Command.set(review.ids)]}).add_comment(),
-            }
-            for name, attempt in attempts.items():
-                with self.assertRaises(AccessError, msg=f"{key}: {name}"):
-                    attempt()
-        self.assertEqual(review.status, "pending")
-        self.assertEqual(review.reviewer_ids, reviewer)
-
     def test_application(self):
         application = self._application()
         self._try_everything(application, self.channel_manager)
         self.assertEqual(application.state, "pending")
         self.assertFalse(application.member_id)
-
-    def test_price_publication(self):
-        self.env["tier.definition"].create(
-            {"name": "Channel user checks prices",
-             "model_id": self.env.ref("distribution_core.model_distribution_price_publication").id,
-             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
-        )
-        pricelist = self.env["product.pricelist"].create({"name": "Dealers (test)"})
-        publication = self.env["distribution.price.publication"].create(
-            {"name": "Prices up", "effective_date": "2099-01-01",
-             "line_ids": [Command.create({"pricelist_id": pricelist.id, "product_id": self.product_a.id,
-                                          "new_price": 900.0})]}
-        )
-        publication.with_user(self.channel_manager).action_submit()
-        self._try_everything(publication, self.channel_user)
-        self.assertEqual(publication.validation_status, "pending")
-        self.assertNotEqual(publication.state, "approved")

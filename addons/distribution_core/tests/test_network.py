@@ -32,11 +32,9 @@ class TestChannelNetwork(DistributionCommon):
         self.assertEqual(self.members["rd_zj"].descendant_count, 2)
         self.assertEqual(self.members["rd_zj"].child_count, 1)
         self.assertEqual(self.members["ga"].descendant_count, 5)
-        # the partner knows its membership, and so do its orders and invoices
+        # the partner knows its membership, and so do its invoices
         self.assertEqual(self.members["dl_hz"].partner_id.channel_member_id, self.members["dl_hz"])
-        self.assertEqual(self.orders["dl_hz"].channel_member_id, self.members["dl_hz"])
         self.assertEqual(self.invoices["dl_hz"].channel_member_id, self.members["dl_hz"])
-        self.assertEqual(self.members["dl_hz"].sale_order_count, 1)
         self.assertEqual(self.members["dl_hz"].invoice_count, 1)
 
     def test_cycle_refused(self):
@@ -147,16 +145,6 @@ class TestChannelNetwork(DistributionCommon):
             store._action_suspend("again")
         with self.assertRaisesRegex(UserError, "terminate it instead of deleting it"):
             self.members["dl_nj"].unlink()
-
-    def test_tier_pricelist_follows_member(self):
-        pricelist = self.env["product.pricelist"].create({"name": "Dealer prices"})
-        self.tier_dl.pricelist_id = pricelist
-        member = self._new_member("Priced Dealer", self.tier_dl, parent=self.members["rd_zj"], code="PD")
-        self.assertEqual(member.partner_id.property_product_pricelist, pricelist)
-        store_prices = self.env["product.pricelist"].create({"name": "Store prices"})
-        self.tier_st.pricelist_id = store_prices
-        member.write({"tier_id": self.tier_st.id, "parent_id": self.members["dl_hz"].id})
-        self.assertEqual(member.partner_id.property_product_pricelist, store_prices)
 
     def test_channel_user_manages_own_members(self):
         as_user = self.env["distribution.member"].with_user(self.channel_user)

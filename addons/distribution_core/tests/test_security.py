@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -32,37 +31,6 @@ class TestPortalIsolation(DistributionHttpCommon):
                 for other in set(self.members) - expected:
                     with self.assertRaises(AccessError):
                         Member.browse(self.members[other].id).read(["name"])
-
-    def test_sale_orders_visible_exactly(self):
-        all_ids = [o.id for o in self.orders.values()]
-        for key, expected in self.EXPECTED.items():
-            with self.subTest(user=key):
-                Order = self.env["sale.order"].with_user(self.users[key])
-                self.assertEqual(self._keys(Order.search([("id", "in", all_ids)]), self.orders), expected)
-                for other in set(self.orders) - expected:
-                    with self.assertRaises(AccessError):
-                        Order.browse(self.orders[other].id).read(["amount_total"])
-                # order lines follow their orders
-                lines = self.env["sale.order.line"].with_user(self.users[key]).search(
-                    [("order_id", "in", all_ids)]
-                )
-                self.assertEqual(self._keys(lines.order_id, self.orders), expected)
-
-    def test_sub_member_quotation_not_visible(self):
-        """A dealer's quotation is the dealer's to accept or sign: its distributor
-        cannot open (and so cannot sign) it through the portal or the ORM."""
-        quotation = self.env["sale.order"].create(
-            {"partner_id": self.members["dl_hz"].partner_id.id,
-             "order_line": [Command.create({"product_id": self.product_a.id, "product_uom_qty": 1})]}
-        )
-        quotation.action_quotation_sent()
-        self.assertEqual(quotation.state, "sent")
-        with self.assertRaises(AccessError):
-            quotation.with_user(self.users["rd_zj"]).read(["amount_total"])
-        quotation.with_user(self.users["dl_hz"]).read(["amount_total"])  # its own: readable
-        self.authenticate("portal_rd_zj", "portal_rd_zj")
-        response = self.url_open(f"/my/orders/{quotation.id}")
-        self.assertNotIn(quotation.name, response.text)
 
     def test_invoices_visible_exactly(self):
         all_ids = [i.id for i in self.invoices.values()]

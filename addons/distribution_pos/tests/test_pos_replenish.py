@@ -77,7 +77,7 @@ class TestPosReplenishment(StorePosCommon):
     def test_submit_creates_channel_order_waiting_for_approval(self):
         self.env["tier.definition"].create(
             {"name": "Channel manager approves store orders",
-             "model_id": self.env.ref("distribution_core.model_distribution_channel_order").id,
+             "model_id": self.env.ref("distribution_sale.model_distribution_channel_order").id,
              "review_type": "individual", "reviewer_id": self.env.user.id, "definition_domain": "[]"}
         )
         result = self.config.with_user(self.cashier).dms_submit_replenishment(

@@ -65,7 +65,7 @@ class TestPosReplenishmentOrderedBy(StorePosCommon):
     def test_cashier_is_the_requester(self):
         self.env["tier.definition"].create(
             {"name": "Dealer approves store orders (till)",
-             "model_id": self.env.ref("distribution_core.model_distribution_channel_order").id,
+             "model_id": self.env.ref("distribution_sale.model_distribution_channel_order").id,
              "review_type": "individual", "reviewer_id": self.env.user.id, "definition_domain": "[]"}
         )
         contact = self.env["res.partner"].create({"name": "Till cashier", "parent_id": self.store_a.partner_id.id})

@@ -1,10 +1,10 @@
 from odoo import http
 from odoo.http import request
 
-from odoo.addons.distribution_core.controllers.ordering import DistributionOrdering
+from odoo.addons.distribution_core.controllers.portal import DistributionPortal
 
 
-class RebatePortal(DistributionOrdering):
+class RebatePortal(DistributionPortal):
     """'My Rebates': a member's agreements, what each period earned, the next tier and the settlements."""
 
     def _prepare_home_portal_values(self, counters):

@@ -4,7 +4,7 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import content_disposition, request
 
-from odoo.addons.distribution_core.controllers.ordering import DistributionOrdering
+from odoo.addons.distribution_sale.controllers.ordering import DistributionOrdering
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 STOCK_PAGE_SIZE = 100

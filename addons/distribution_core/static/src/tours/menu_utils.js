@@ -37,7 +37,7 @@ async function barSettled() {
 }
 
 /**
- * @param {string} sectionXmlid xml id of the section of the menu bar (e.g. "distribution_core.menu_distribution_pricing")
+ * @param {string} sectionXmlid xml id of the section of the menu bar (e.g. "distribution_core.menu_distribution_network")
  * @param {string} itemXmlid xml id of the menu item in that section
  * @param {string} [content] the step's description
  */

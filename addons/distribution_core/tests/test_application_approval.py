@@ -1,0 +1,70 @@
+from odoo import Command
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import DistributionCommon
+
+UNDER_REVIEW = "waiting for approval|under validation"
+
+
+@tagged("post_install", "-at_install")
+class TestApplicationApproval(DistributionCommon):
+    """Applications go through the approval engine: the territory manager decides, and nobody
+    gets around it (moved here from the sell-in approval tests, now in distribution_sale)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["tier.definition"].search([]).active = False
+
+    def test_application_needs_territory_manager(self):
+        self.terr_hz.manager_id = self.channel_manager
+        self.env["tier.definition"].create(
+            {"name": "Territory manager approves members",
+             "model_id": self.env.ref("distribution_core.model_distribution_application").id,
+             "review_type": "territory_manager", "definition_domain": "[]"}
+        )
+        invitation = self.env["distribution.invitation"].with_user(self.channel_manager).create(
+            {"name": "Stores", "inviter_member_id": self.members["dl_hz"].id, "tier_id": self.tier_st.id,
+             "territory_id": self.terr_hz.id}
+        )
+        application = self.env["distribution.application"].create(
+            {"invitation_id": invitation.id, "name": "Corner Shop", "contact_name": "Li Lei",
+             "email": "lilei@example.com", "vat": "91330100XH0000009X", "territory_id": self.terr_hz.id}
+        )
+        # the channel user's approval only asks the territory manager
+        application.with_user(self.channel_user).action_approve()
+        self.assertEqual(application.state, "pending")
+        self.assertFalse(application.member_id)
+        self.assertEqual(application.review_ids.reviewer_ids, self.channel_manager)
+        with self.assertRaises(AccessError):
+            application.with_user(self.channel_user).validate_tier()
+        application.with_user(self.channel_manager).validate_tier()
+        self.assertEqual(application.state, "approved")
+        self.assertEqual(application.member_id.parent_id, self.members["dl_hz"])
+
+    def test_application_cannot_be_moved_under_review(self):
+        self.terr_hz.manager_id = self.channel_manager
+        self.env["tier.definition"].create(
+            {"name": "Territory manager approves members",
+             "model_id": self.env.ref("distribution_core.model_distribution_application").id,
+             "review_type": "territory_manager", "definition_domain": "[]"}
+        )
+        invitation = self.env["distribution.invitation"].with_user(self.channel_manager).create(
+            {"name": "Stores", "inviter_member_id": self.members["dl_hz"].id, "tier_id": self.tier_st.id,
+             "territory_id": self.terr_hz.id}
+        )
+        application = self.env["distribution.application"].create(
+            {"invitation_id": invitation.id, "name": "Corner Shop", "contact_name": "Li Lei",
+             "email": "lilei@example.com", "vat": "91330100XH0000009X", "territory_id": self.terr_hz.id}
+        )
+        application.with_user(self.channel_user).action_approve()
+        self.assertEqual(application.review_ids.reviewer_ids, self.channel_manager)
+        with self.assertRaises(AccessError):
+            application.review_ids.with_user(self.channel_user).write({"reviewer_ids": [Command.set(self.channel_user.ids)]})
+        with self.assertRaises(AccessError):
+            application.review_ids.with_user(self.channel_user).unlink()
+        # moving the application to a territory whose manager is more lenient, while it waits
+        with self.assertRaisesRegex(ValidationError, UNDER_REVIEW):
+            application.with_user(self.channel_user).write({"manager_id": self.channel_user.id})
+        self.assertEqual(application.state, "pending")

@@ -1,0 +1,63 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from odoo.addons.distribution_core.tests.test_approval_rpc import ApplicationMixin
+
+from .common import DistributionSaleCommon, DistributionSaleHttpCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSaleApprovalRpc(DistributionSaleHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["tier.definition"].search([]).active = False
+
+    def _call_kw(self, model, method, ids):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": [ids], "kwargs": {}},
+        )
+
+    def test_validate_sale_order_over_json_rpc(self):
+        self.env["tier.definition"].create(
+            {"name": "Every order: channel manager", "model_id": self.env.ref("sale.model_sale_order").id,
+             "review_type": "channel_manager", "definition_domain": "[]"}
+        )
+        order = self.env["sale.order"].create(
+            {"partner_id": self.members["ga"].partner_id.id,
+             "order_line": [Command.create({"product_id": self.product_a.id, "product_uom_qty": 1})]}
+        )
+        order.action_confirm()
+        self.assertEqual(order.validation_status, "pending")
+        self.authenticate("dist_manager", "dist_manager")
+        self.assertIs(self._call_kw("sale.order", "validate_tier", order.ids), True)
+        self.assertEqual(order.state, "sale")
+
+
+@tagged("post_install", "-at_install")
+class TestPublicationPortalBypass(ApplicationMixin, DistributionSaleCommon):
+    """A portal user (of another subtree, or the inviting member itself) tries to decide, forge or
+    hand over the approval of a price publication."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["tier.definition"].search([]).active = False
+
+    def test_price_publication(self):
+        self.env["tier.definition"].create(
+            {"name": "Channel user checks prices",
+             "model_id": self.env.ref("distribution_sale.model_distribution_price_publication").id,
+             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
+        )
+        pricelist = self.env["product.pricelist"].create({"name": "Dealers (test)"})
+        publication = self.env["distribution.price.publication"].create(
+            {"name": "Prices up", "effective_date": "2099-01-01",
+             "line_ids": [Command.create({"pricelist_id": pricelist.id, "product_id": self.product_a.id,
+                                          "new_price": 900.0})]}
+        )
+        publication.with_user(self.channel_manager).action_submit()
+        self._try_everything(publication, self.channel_user)
+        self.assertEqual(publication.validation_status, "pending")
+        self.assertNotEqual(publication.state, "approved")
