@@ -11,12 +11,8 @@ from datetime import timedelta
 
 from odoo import Command, fields
 
-DEMO_CONTEXT = {
-    "tracking_disable": True,
-    "mail_notrack": True,
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-}
+from odoo.addons.distribution_core.tools.demo import DEMO_CONTEXT
+
 # customer XML id, product XML id, cases
 ORDERS = [
     ("demo_customer_liuyang", "distribution_core.demo_product_bv_001", 12),

@@ -17,11 +17,12 @@ from datetime import datetime, timedelta
 
 from odoo import Command, fields
 
+from odoo.addons.distribution_core.tools.demo import DEMO_CONTEXT
+
 _logger = logging.getLogger(__name__)
 
 STORES = ("st001", "st002", "st004")
 DEMO_DAYS = 30
-DEMO_CONTEXT = {"tracking_disable": True, "mail_notrack": True, "mail_create_nolog": True}
 
 
 def build(env):

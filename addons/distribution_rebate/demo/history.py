@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from odoo import fields
 
-DEMO_CONTEXT = {"tracking_disable": True, "mail_notrack": True}
+from odoo.addons.distribution_core.tools.demo import DEMO_CONTEXT
+
 AGREEMENTS = ("retro", "progressive", "flat", "per_unit", "growth")
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 
-DEMO_CONTEXT = {"tracking_disable": True, "mail_notrack": True}
+from odoo.addons.distribution_core.tools.demo import DEMO_CONTEXT
 
 
 def build(env):

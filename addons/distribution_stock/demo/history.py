@@ -27,15 +27,10 @@ from datetime import datetime, timedelta
 
 from odoo import Command, fields
 
+from odoo.addons.distribution_core.tools.demo import DEMO_CONTEXT
+
 _logger = logging.getLogger(__name__)
 
-DEMO_CONTEXT = {
-    "tracking_disable": True,
-    "mail_notrack": True,
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-    "mail_activity_quick_update": True,
-}
 HISTORY_DAYS = 120
 # days ago of the two stock counts
 COUNT_DAYS = (36, 4)
