@@ -136,7 +136,7 @@ class DistributionCommission(models.Model):
                 )
             rates = rates_by_company[company]
             earners = [("1", promoter)]
-            if company.commission_levels == "2" and promoter.parent_id:
+            if company.dms_commission_levels == "2" and promoter.parent_id:
                 earners.append(("2", promoter.parent_id))  # and never further up
             for level, earner in earners:
                 if (line.id, level) in done or earner.state != "active":
@@ -173,7 +173,7 @@ class DistributionCommission(models.Model):
             if order.delivery_status != "full" or not pickings:
                 continue
             delivered = max(pickings.filtered(lambda p: p.state == "done").mapped("date_done")).date()
-            commission.release_date = delivered + timedelta(days=commission.company_id.commission_return_days)
+            commission.release_date = delivered + timedelta(days=commission.company_id.dms_commission_return_days)
 
     @api.model
     def _cron_release(self):

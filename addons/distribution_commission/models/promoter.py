@@ -154,7 +154,7 @@ class ResPartner(models.Model):
         if not promoter or promoter.state != "active":
             return self.browse()
         now = fields.Datetime.now()
-        window = promoter.company_id.referral_window_days
+        window = promoter.company_id.dms_referral_window_days
         if clicked_at and window and clicked_at < now - timedelta(days=window):
             return self.browse()
         customers = self.sudo().filtered(
@@ -167,32 +167,35 @@ class ResPartner(models.Model):
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    referral_window_days = fields.Integer(
+    dms_referral_window_days = fields.Integer(
         string="Attribution Window (days)", default=30,
         help="A customer is attached to a promoter if he signs up or orders within this many days of the click.",
     )
-    commission_levels = fields.Selection(
-        [("1", "1 level (the promoter)"), ("2", "2 levels (and who recruited him)")], default="2", required=True
+    dms_commission_levels = fields.Selection(
+        [("1", "1 level (the promoter)"), ("2", "2 levels (and who recruited him)")], string="Commission Levels",
+        default="2", required=True,
     )
-    commission_return_days = fields.Integer(
+    dms_commission_return_days = fields.Integer(
         string="Return Window (days)", default=7,
         help="A commission is frozen until this many days after the delivery, then available.",
     )
-    commission_min_withdrawal = fields.Monetary(string="Minimum Withdrawal", default=100.0)
-    commission_expense_account_id = fields.Many2one("account.account")
-    commission_withholding_account_id = fields.Many2one("account.account", string="Withholding Tax Account")
-    commission_journal_id = fields.Many2one("account.journal", domain="[('type', '=', 'purchase')]")
+    dms_commission_min_withdrawal = fields.Monetary(string="Minimum Withdrawal", default=100.0)
+    dms_commission_expense_account_id = fields.Many2one("account.account", string="Commission Expense Account")
+    dms_commission_withholding_account_id = fields.Many2one("account.account", string="Withholding Tax Account")
+    dms_commission_journal_id = fields.Many2one(
+        "account.journal", string="Commission Journal", domain="[('type', '=', 'purchase')]"
+    )
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    referral_window_days = fields.Integer(related="company_id.referral_window_days", readonly=False)
-    commission_levels = fields.Selection(related="company_id.commission_levels", readonly=False)
-    commission_return_days = fields.Integer(related="company_id.commission_return_days", readonly=False)
-    commission_min_withdrawal = fields.Monetary(related="company_id.commission_min_withdrawal", readonly=False)
-    commission_expense_account_id = fields.Many2one(related="company_id.commission_expense_account_id", readonly=False)
-    commission_withholding_account_id = fields.Many2one(
-        related="company_id.commission_withholding_account_id", readonly=False
+    dms_referral_window_days = fields.Integer(related="company_id.dms_referral_window_days", readonly=False)
+    dms_commission_levels = fields.Selection(related="company_id.dms_commission_levels", readonly=False)
+    dms_commission_return_days = fields.Integer(related="company_id.dms_commission_return_days", readonly=False)
+    dms_commission_min_withdrawal = fields.Monetary(related="company_id.dms_commission_min_withdrawal", readonly=False)
+    dms_commission_expense_account_id = fields.Many2one(related="company_id.dms_commission_expense_account_id", readonly=False)
+    dms_commission_withholding_account_id = fields.Many2one(
+        related="company_id.dms_commission_withholding_account_id", readonly=False
     )
-    commission_journal_id = fields.Many2one(related="company_id.commission_journal_id", readonly=False)
+    dms_commission_journal_id = fields.Many2one(related="company_id.dms_commission_journal_id", readonly=False)

@@ -92,7 +92,7 @@ class DistributionCommissionWithdrawal(models.Model):
         promoter.invalidate_recordset()
         currency = promoter.currency_id
         amount = currency.round(amount or 0.0)
-        minimum = promoter.company_id.commission_min_withdrawal
+        minimum = promoter.company_id.dms_commission_min_withdrawal
         if amount <= 0 or amount < minimum:
             raise UserError(self.env._("The minimum withdrawal is %s.", currency.format(minimum)))
         if currency.compare_amounts(amount, promoter.amount_withdrawable) > 0:
@@ -144,21 +144,21 @@ class DistributionCommissionWithdrawal(models.Model):
         commissions are marked withdrawn, the oldest first (one is split if it is larger)."""
         for withdrawal in self:
             company = withdrawal.company_id
-            if not company.commission_expense_account_id:
+            if not company.dms_commission_expense_account_id:
                 raise UserError(self.env._("Set the commission expense account in the accounting settings."))
-            if withdrawal.withholding_amount and not company.commission_withholding_account_id:
+            if withdrawal.withholding_amount and not company.dms_commission_withholding_account_id:
                 raise UserError(self.env._("Set the withholding tax account in the accounting settings."))
             self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [WITHDRAWAL_LOCK, withdrawal.promoter_id.id])
             label = self.env._("Commission withdrawal %s", withdrawal.name)
             lines = [
                 Command.create({"name": label, "quantity": 1, "price_unit": withdrawal.amount,
-                                "account_id": company.commission_expense_account_id.id, "tax_ids": [Command.clear()]})
+                                "account_id": company.dms_commission_expense_account_id.id, "tax_ids": [Command.clear()]})
             ]
             if withdrawal.withholding_amount:
                 lines.append(
                     Command.create({"name": self.env._("Withholding tax %s%%", withdrawal.withholding_rate),
                                     "quantity": 1, "price_unit": -withdrawal.withholding_amount,
-                                    "account_id": company.commission_withholding_account_id.id,
+                                    "account_id": company.dms_commission_withholding_account_id.id,
                                     "tax_ids": [Command.clear()]})
                 )
             values = {
@@ -170,8 +170,8 @@ class DistributionCommissionWithdrawal(models.Model):
                 "invoice_line_ids": lines,
                 "dms_origin": "commission",
             }
-            if company.commission_journal_id:
-                values["journal_id"] = company.commission_journal_id.id
+            if company.dms_commission_journal_id:
+                values["journal_id"] = company.dms_commission_journal_id.id
             move = self.env["account.move"].with_company(company).create(values)
             move.action_post()
             withdrawal._allocate()

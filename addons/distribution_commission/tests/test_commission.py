@@ -27,11 +27,11 @@ class CommissionCommon(DistributionCommon):
         )
         company.write(
             {
-                "commission_expense_account_id": cls.expense.id,
-                "commission_withholding_account_id": cls.withholding.id,
-                "commission_return_days": 7,
-                "commission_min_withdrawal": 10.0,
-                "referral_window_days": 30,
+                "dms_commission_expense_account_id": cls.expense.id,
+                "dms_commission_withholding_account_id": cls.withholding.id,
+                "dms_commission_return_days": 7,
+                "dms_commission_min_withdrawal": 10.0,
+                "dms_referral_window_days": 30,
             }
         )
         cls.goods = cls.env["product.category"].create({"name": "Goods (commission test)"})
@@ -210,7 +210,7 @@ class TestCommissions(CommissionCommon):
         return refund
 
     def test_levels_setting_and_depth(self):
-        self.env.company.commission_levels = "1"
+        self.env.company.dms_commission_levels = "1"
         self.customer._attach_referrer(self.low)
         order, _invoice = self._sell(self.customer, [(self.product_a, 1, 1000.0)])
         commissions = self.env["distribution.commission"].search([("order_id", "=", order.id)])

@@ -90,7 +90,7 @@ class TestWithdrawalConcurrency(TransactionCase):
                 {"promoter_id": promoter.id, "company_id": promoter.company_id.id, "level": "1", "amount": 150.0,
                  "state": "available", "release_date": fields.Date.today()}
             )
-            self.minimum = promoter.company_id.commission_min_withdrawal
+            self.minimum = promoter.company_id.dms_commission_min_withdrawal
             # other transactions must see it
             cr.commit()  # pylint: disable=invalid-commit
             self.promoter_id, self.partner_id = promoter.id, partner.id

@@ -76,7 +76,7 @@ class TestCommissionLedgerProperties(CommissionCommon):
                 elif op[0] == "withdraw":
                     self.mid.invalidate_recordset()
                     amount = cents(Decimal(str(self.mid.amount_withdrawable)) * op[1] / 100)
-                    if amount < Decimal(str(self.env.company.commission_min_withdrawal)):
+                    if amount < Decimal(str(self.env.company.dms_commission_min_withdrawal)):
                         continue
                     withdrawal = self.env["distribution.commission.withdrawal"]._request(self.mid, float(amount))
                     withdrawal.with_user(self.accountant).action_approve()

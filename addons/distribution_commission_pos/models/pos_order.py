@@ -52,7 +52,7 @@ class DistributionCommission(models.Model):
             rates = rates_by_key[company, day]
             base = order.currency_id._convert(line.price_subtotal, company.currency_id, company, day)
             earners = [("1", order.channel_promoter_id)]
-            if company.commission_levels == "2" and order.channel_promoter_id.parent_id:
+            if company.dms_commission_levels == "2" and order.channel_promoter_id.parent_id:
                 earners.append(("2", order.channel_promoter_id.parent_id))
             for level, earner in earners:
                 if (line.id, level) in done or earner.state != "active":
@@ -73,7 +73,7 @@ class DistributionCommission(models.Model):
                         "base_amount": base,
                         "rate": rate,
                         "amount": company.currency_id.round(base * rate / 100.0),
-                        "release_date": day + timedelta(days=company.commission_return_days),
+                        "release_date": day + timedelta(days=company.dms_commission_return_days),
                     }
                 )
         created = self.create(vals_list)

@@ -15,7 +15,7 @@ class TestPosCommission(CommonPosTest):
         super().setUpClass()
         cls.env.user.sudo().group_ids = [Command.link(cls.env.ref("distribution_core.group_channel_manager").id)]
         cls.env["tier.definition"].sudo().search([]).active = False
-        cls.env.company.write({"commission_return_days": 7, "commission_levels": "2"})
+        cls.env.company.write({"dms_commission_return_days": 7, "dms_commission_levels": "2"})
         cls.goods = cls.ten_dollars_with_15_excl.product_variant_id
         cls.goods.taxes_id = False
         cls.env["distribution.commission.rule"].create(

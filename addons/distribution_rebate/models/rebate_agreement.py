@@ -207,9 +207,9 @@ class DistributionRebateAgreement(models.Model):
     def _compute_accounts(self):
         for agreement in self:
             company = agreement.company_id or self.env.company
-            agreement.journal_id = agreement.journal_id or company.rebate_journal_id
-            agreement.expense_account_id = agreement.expense_account_id or company.rebate_expense_account_id
-            agreement.accrual_account_id = agreement.accrual_account_id or company.rebate_accrual_account_id
+            agreement.journal_id = agreement.journal_id or company.dms_rebate_journal_id
+            agreement.expense_account_id = agreement.expense_account_id or company.dms_rebate_expense_account_id
+            agreement.accrual_account_id = agreement.accrual_account_id or company.dms_rebate_accrual_account_id
 
     def _compute_counts(self):
         Computation = self.env["distribution.rebate.computation"]

@@ -4,19 +4,19 @@ from odoo import api, fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    rebate_journal_id = fields.Many2one(
+    dms_rebate_journal_id = fields.Many2one(
         "account.journal", string="Rebate Accrual Journal", domain="[('type', '=', 'general')]"
     )
-    rebate_expense_account_id = fields.Many2one("account.account")
-    rebate_accrual_account_id = fields.Many2one("account.account", string="Accrued Rebate Account")
+    dms_rebate_expense_account_id = fields.Many2one("account.account", string="Rebate Expense Account")
+    dms_rebate_accrual_account_id = fields.Many2one("account.account", string="Accrued Rebate Account")
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    rebate_journal_id = fields.Many2one(related="company_id.rebate_journal_id", readonly=False)
-    rebate_expense_account_id = fields.Many2one(related="company_id.rebate_expense_account_id", readonly=False)
-    rebate_accrual_account_id = fields.Many2one(related="company_id.rebate_accrual_account_id", readonly=False)
+    dms_rebate_journal_id = fields.Many2one(related="company_id.dms_rebate_journal_id", readonly=False)
+    dms_rebate_expense_account_id = fields.Many2one(related="company_id.dms_rebate_expense_account_id", readonly=False)
+    dms_rebate_accrual_account_id = fields.Many2one(related="company_id.dms_rebate_accrual_account_id", readonly=False)
 
 
 class TierDefinition(models.Model):

@@ -23,9 +23,9 @@ class RebateCommon(DistributionCommon):
         )
         company.write(
             {
-                "rebate_journal_id": cls.company_data["default_journal_misc"].id,
-                "rebate_expense_account_id": cls.expense_account.id,
-                "rebate_accrual_account_id": cls.accrual_account.id,
+                "dms_rebate_journal_id": cls.company_data["default_journal_misc"].id,
+                "dms_rebate_expense_account_id": cls.expense_account.id,
+                "dms_rebate_accrual_account_id": cls.accrual_account.id,
             }
         )
         cls.product_c = cls._create_product(name="product_c", lst_price=100.0, default_code="PC-003")

@@ -495,7 +495,7 @@ class DistributionStatement(models.Model):
         }
         currencies = {currency.id: currency for currency in self.env["res.currency"].browse({k[1] for k in data})}
         # the responsible accountant: the run's, else the setting's, else the user generating if he is one
-        responsible = (run and run.user_id) or company.statement_user_id
+        responsible = (run and run.user_id) or company.dms_statement_user_id
         if not responsible and company._is_statement_accountant(self.env.user):
             responsible = self.env.user
         to_create, lines_by_key, rewrite, unchanged = [], {}, [], self.browse()
@@ -833,7 +833,7 @@ class DistributionStatement(models.Model):
             attachment_ids=attachments.ids if attachments else [],
             subtype_xmlid="mail.mt_note",
         )
-        accountant = statement.responsible_id or statement.company_id.statement_user_id or self.env.ref("base.user_admin")
+        accountant = statement.responsible_id or statement.company_id.dms_statement_user_id or self.env.ref("base.user_admin")
         # as sudo: a member cannot read activity types
         activity_type = statement.env.ref("distribution_statement.mail_activity_statement_dispute")
         statement.activity_schedule(
@@ -873,7 +873,7 @@ class DistributionStatement(models.Model):
         template = self.env.ref("distribution_statement.mail_template_statement_reminder")
         now = fields.Datetime.now()
         for company in self.env["res.company"].search([]):
-            days = company.statement_reminder_days
+            days = company.dms_statement_reminder_days
             if days <= 0:
                 continue
             limit = now - timedelta(days=days)

@@ -46,8 +46,8 @@ class DistributionStatementRun(models.Model):
     @api.model
     def _default_user_id(self):
         company = self.env.company
-        if company.statement_user_id:
-            return company.statement_user_id
+        if company.dms_statement_user_id:
+            return company.dms_statement_user_id
         users = self.env["res.users"]
         return self.env.user if company._is_statement_accountant(self.env.user) else users
 
@@ -77,7 +77,7 @@ class DistributionStatementRun(models.Model):
             if "user_id" not in vals:
                 # the accountant of the run's company (the default only knows the user's current company)
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["user_id"] = company.statement_user_id.id or self._default_user_id().id
+                vals["user_id"] = company.dms_statement_user_id.id or self._default_user_id().id
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 # the run is named after its period's year, like its statements
                 period_end = vals.get("date_to") or self._fields["date_to"].default(self)
@@ -103,7 +103,7 @@ class DistributionStatementRun(models.Model):
             if not members:
                 raise UserError(self.env._("No member matches this run."))
             if not run.user_id:
-                run.user_id = run.company_id.statement_user_id
+                run.user_id = run.company_id.dms_statement_user_id
             if not run.user_id:
                 raise UserError(
                     self.env._(

@@ -5,12 +5,12 @@ from odoo.exceptions import ValidationError
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    statement_reminder_days = fields.Integer(
+    dms_statement_reminder_days = fields.Integer(
         string="Statement Reminder (days)",
         default=7,
         help="Remind the member of a statement neither confirmed nor disputed after this many days (0: never).",
     )
-    statement_user_id = fields.Many2one(
+    dms_statement_user_id = fields.Many2one(
         "res.users",
         string="Statement Accountant",
         domain=lambda self: self._statement_accountant_domain(),
@@ -30,11 +30,11 @@ class ResCompany(models.Model):
             and user.has_group("account.group_account_invoice")
         )
 
-    @api.constrains("statement_user_id")
+    @api.constrains("dms_statement_user_id")
     def _check_statement_user(self):
         for company in self:
-            if company.statement_user_id and not self._is_statement_accountant(company.statement_user_id):
+            if company.dms_statement_user_id and not self._is_statement_accountant(company.dms_statement_user_id):
                 raise ValidationError(
                     self.env._("%s is not an accountant: choose a user with invoicing rights.",
-                               company.statement_user_id.name)
+                               company.dms_statement_user_id.name)
                 )

@@ -128,9 +128,9 @@ class TestStatementNumbersAndPeople(AccountantCommon):
         self.assertRegex(run.name, r"^STR/2024/\d{4}$")
 
     def test_responsible_accountant_is_a_setting(self):
-        settings = self.env["res.config.settings"].create({"statement_user_id": self.accountant.id})
+        settings = self.env["res.config.settings"].create({"dms_statement_user_id": self.accountant.id})
         settings.execute()
-        self.assertEqual(self.env.company.statement_user_id, self.accountant)
+        self.assertEqual(self.env.company.dms_statement_user_id, self.accountant)
         # a scheduled run (as OdooBot) takes the accountant of the settings, and so do its statements
         self._invoice("dl_hz", "2025-03-05", [(self.product_a, 1, 100.0)])
         bot = self.env(user=self.env.ref("base.user_root"), su=True)
@@ -150,13 +150,13 @@ class TestStatementNumbersAndPeople(AccountantCommon):
         for user in (self.env.ref("base.user_root"), self.users["dl_hz"], self.channel_user):
             with self.subTest(user=user.login):
                 with self.assertRaisesRegex(ValidationError, "not an accountant"):
-                    self.env.company.statement_user_id = user
+                    self.env.company.dms_statement_user_id = user
                 with self.assertRaisesRegex(ValidationError, "not an accountant"):
                     run.user_id = user
                 with self.assertRaisesRegex(ValidationError, "not an accountant"):
                     statement.responsible_id = user
         # without the setting, OdooBot's run asks for one instead of making itself responsible
-        self.env.company.statement_user_id = False
+        self.env.company.dms_statement_user_id = False
         orphan = bot["distribution.statement.run"].create(
             {"company_id": self.env.company.id, "date_from": date(2025, 3, 1), "date_to": date(2025, 3, 31),
              "scope": "members",
