@@ -112,7 +112,7 @@ def bench_queue(env):
     cr.execute(
         """
         INSERT INTO tier_review (model, res_id, definition_id, company_id, status, sequence, requested_by,
-                                 can_review, todo_by, pending_since, create_uid, create_date, write_uid, write_date)
+                                 can_review, todo_by, dms_pending_since, create_uid, create_date, write_uid, write_date)
         SELECT 'sale.order', o, %s, %s, 'pending', 1, %s, TRUE, %s, now() at time zone 'utc' - interval '1 hour',
                %s, now() at time zone 'utc' - interval '1 hour', %s, now() at time zone 'utc'
           FROM unnest(%s::int[]) o
@@ -130,12 +130,12 @@ def bench_queue(env):
     view = env.ref("distribution_approval.tier_review_view_list_channel")
     Review = env["tier.review"].with_user(reviewer).with_context(lang="en_US")
     fields_spec = {
-        name: {} for name in ("create_date", "name", "todo_by", "status", "reviewed_date", "lead_time_hours",
-                              "comment", "model", "res_name")
+        name: {} for name in ("create_date", "name", "todo_by", "status", "reviewed_date", "dms_lead_time_hours",
+                              "comment", "model", "dms_res_name")
     }
     fields_spec.update({"requested_by": {"fields": {"display_name": {}}}, "done_by": {"fields": {"display_name": {}}},
-                        "escalated_to_id": {"fields": {"display_name": {}}},
-                        "delegated_from_ids": {"fields": {"display_name": {}}}})
+                        "dms_escalated_to_id": {"fields": {"display_name": {}}},
+                        "dms_delegated_from_ids": {"fields": {"display_name": {}}}})
     domain = [("reviewer_ids", "in", [reviewer.id]), ("status", "=", "pending"), ("can_review", "=", True)]
     assert action.res_model == "tier.review" and view
 

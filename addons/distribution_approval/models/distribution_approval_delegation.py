@@ -68,7 +68,7 @@ class ApprovalDelegation(models.Model):
                     ("status", "in", ("waiting", "pending")),
                     "|",
                     ("reviewer_ids", "in", users.ids),
-                    ("delegated_from_ids", "in", users.ids),
+                    ("dms_delegated_from_ids", "in", users.ids),
                 ]
             )
         )

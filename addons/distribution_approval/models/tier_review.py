@@ -16,11 +16,11 @@ class TierReview(models.Model):
     dms_user_id = fields.Many2one(
         "res.users", string="Assigned User", readonly=True, help="Set on the reviews of an 'all of the group' step."
     )
-    pending_since = fields.Datetime(readonly=True, index=True)
+    dms_pending_since = fields.Datetime(string="Pending Since", readonly=True, index=True)
     dms_reminded = fields.Boolean(string="Reminded", readonly=True)
-    escalated_to_id = fields.Many2one("res.users", readonly=True)
-    escalated_date = fields.Datetime(readonly=True)
-    delegated_from_ids = fields.Many2many(
+    dms_escalated_to_id = fields.Many2one("res.users", string="Escalated To", readonly=True)
+    dms_escalated_date = fields.Datetime(string="Escalated Date", readonly=True)
+    dms_delegated_from_ids = fields.Many2many(
         "res.users",
         "tier_review_delegated_from_rel",
         "review_id",
@@ -30,36 +30,36 @@ class TierReview(models.Model):
         store=True,
         help="Reviewers who are away and whose review their delegate handles.",
     )
-    lead_time_hours = fields.Float(
+    dms_lead_time_hours = fields.Float(
         string="Lead Time (h)",
         compute="_compute_lead_time_hours",
         store=True,
         aggregator="avg",
         help="Hours from the request to the decision.",
     )
-    res_name = fields.Char(string="Document", compute="_compute_res_name")
+    dms_res_name = fields.Char(string="Document", compute="_compute_res_name")
     dms_approved_figures = fields.Text(
         string="Approved Figures",
         readonly=True,
         help="What the rules read on the document when it was sent for approval (JSON).",
     )
-    review_count = fields.Integer(compute="_compute_review_count", aggregator="sum")
+    dms_review_count = fields.Integer(string="Review Count", compute="_compute_review_count", aggregator="sum")
 
     @api.model
     def _get_reviewer_fields(self):
-        return super()._get_reviewer_fields() + ["dms_user_id", "escalated_to_id", "definition_id.review_type"]
+        return super()._get_reviewer_fields() + ["dms_user_id", "dms_escalated_to_id", "definition_id.review_type"]
 
     @api.depends("reviewed_date", "create_date")
     def _compute_lead_time_hours(self):
         for review in self:
             if review.reviewed_date and review.create_date:
-                review.lead_time_hours = (review.reviewed_date - review.create_date).total_seconds() / 3600.0
+                review.dms_lead_time_hours = (review.reviewed_date - review.create_date).total_seconds() / 3600.0
             else:
-                review.lead_time_hours = 0.0
+                review.dms_lead_time_hours = 0.0
 
     def _compute_review_count(self):
         for review in self:
-            review.review_count = 1
+            review.dms_review_count = 1
 
     def _compute_res_name(self):
         by_model = {}
@@ -73,7 +73,7 @@ class TierReview(models.Model):
             for record in records:
                 names[(model, record.id)] = record.display_name
         for review in self:
-            review.res_name = names.get((review.model, review.res_id), False)
+            review.dms_res_name = names.get((review.model, review.res_id), False)
 
     # ------------------------------------------------------------------
     # Reviewers
@@ -101,8 +101,8 @@ class TierReview(models.Model):
     def _dms_base_reviewers(self):
         """Reviewers before delegation."""
         self.ensure_one()
-        if self.escalated_to_id:
-            return self.escalated_to_id
+        if self.dms_escalated_to_id:
+            return self.dms_escalated_to_id
         if self.dms_user_id:
             return self.dms_user_id
         if self.definition_id.review_type in dict(CHANNEL_REVIEW_TYPES):
@@ -149,7 +149,7 @@ class TierReview(models.Model):
     def _compute_reviewer_ids(self):
         ours, others = self._dms_split()
         res = super(TierReview, others)._compute_reviewer_ids() if others else None  # OCA's, untouched
-        others.delegated_from_ids = False
+        others.dms_delegated_from_ids = False
         base = {review: review._dms_base_reviewers() for review in ours}
         all_users = self.env["res.users"].union(*base.values()) if base else self.env["res.users"]
         delegations = self.env["distribution.approval.delegation"].sudo()._active_for(all_users)
@@ -162,14 +162,14 @@ class TierReview(models.Model):
             if review.definition_id.exclude_requester and review.requested_by:
                 reviewers -= review.requested_by
             review.reviewer_ids = reviewers
-            review.delegated_from_ids = away
+            review.dms_delegated_from_ids = away
         return res
 
     def _dms_refresh_reviewers(self):
         """Recompute who may review open reviews (delegations start and end with time)."""
         reviews = self.filtered(lambda r: r.status in ("waiting", "pending"))
         if reviews:
-            # marks reviewer_ids / delegated_from_ids and everything that depends on them
+            # marks reviewer_ids / dms_delegated_from_ids and everything that depends on them
             reviews.modified(["dms_user_id"])
             self.env.flush_all()
 
@@ -182,7 +182,7 @@ class TierReview(models.Model):
             raise AccessError(self.env._("Reviews are created by the approval engine only."))
         for vals in vals_list:
             if vals.get("status") == "pending":
-                vals.setdefault("pending_since", fields.Datetime.now())
+                vals.setdefault("dms_pending_since", fields.Datetime.now())
         return super().create(vals_list)
 
     @api.model
@@ -213,7 +213,7 @@ class TierReview(models.Model):
                 self.env._("Approve or reject with the Validate / Reject buttons; reviews cannot be edited.")
             )
         if vals.get("status") == "pending":
-            vals = dict(vals, pending_since=fields.Datetime.now())
+            vals = dict(vals, dms_pending_since=fields.Datetime.now())
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -248,7 +248,7 @@ class TierReview(models.Model):
         self.ensure_one()
         company = self.company_id or self.env.company
         calendar = company.resource_calendar_id
-        start = self.pending_since or self.create_date
+        start = self.dms_pending_since or self.create_date
         if not calendar:
             return start + timedelta(hours=hours)
         return calendar.plan_hours(hours, start, compute_leaves=True) or start + timedelta(hours=hours)
@@ -260,7 +260,7 @@ class TierReview(models.Model):
         reviews = self.sudo().search(
             [
                 ("status", "=", "pending"),
-                ("escalated_to_id", "=", False),
+                ("dms_escalated_to_id", "=", False),
                 "|",
                 ("definition_id.dms_remind_hours", ">", 0),
                 ("definition_id.dms_escalate_hours", ">", 0),
@@ -275,7 +275,7 @@ class TierReview(models.Model):
                 continue
             if definition.dms_escalate_hours and review._dms_deadline(definition.dms_escalate_hours) <= now:
                 previous = review.reviewer_ids
-                review.write({"escalated_to_id": definition.dms_backup_user_id.id, "escalated_date": now})
+                review.write({"dms_escalated_to_id": definition.dms_backup_user_id.id, "dms_escalated_date": now})
                 if hasattr(record, "message_post"):
                     record.message_post(
                         body=self.env._(

@@ -422,7 +422,7 @@ class TierValidation(models.AbstractModel):
             or (r.approve_sequence_bypass and user in r.reviewer_ids)
         )
         if mine:
-            delegated = mine.filtered("delegated_from_ids")
+            delegated = mine.filtered("dms_delegated_from_ids")
             for review in delegated:
                 if hasattr(self, "message_post"):
                     self.sudo().message_post(
@@ -430,7 +430,7 @@ class TierValidation(models.AbstractModel):
                             "%(delegate)s approved %(step)s on behalf of %(users)s (delegation).",
                             delegate=user.name,
                             step=review.name,
-                            users=", ".join(review.delegated_from_ids.mapped("name")),
+                            users=", ".join(review.dms_delegated_from_ids.mapped("name")),
                         ),
                         subtype_xmlid="mail.mt_note",
                     )

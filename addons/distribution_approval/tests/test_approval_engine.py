@@ -224,10 +224,10 @@ class TestApprovalEngine(ApprovalCommon):
         with freeze_time(monday + timedelta(hours=3)):
             self.env["tier.review"]._cron_escalate()
         self.assertTrue(document.review_ids.dms_reminded)
-        self.assertFalse(document.review_ids.escalated_to_id)
+        self.assertFalse(document.review_ids.dms_escalated_to_id)
         with freeze_time(monday + timedelta(days=1, hours=2)):
             self.env["tier.review"]._cron_escalate()
-        self.assertEqual(document.review_ids.escalated_to_id, self.manager)
+        self.assertEqual(document.review_ids.dms_escalated_to_id, self.manager)
         self.assertEqual(document.review_ids.reviewer_ids, self.manager)
         with self.assertRaises(ValidationError):
             self._rule(dms_escalate_hours=4.0)

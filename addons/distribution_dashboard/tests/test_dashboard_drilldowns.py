@@ -84,7 +84,7 @@ class TestDashboardDrilldowns(DashboardCommon):
                        [self.now - timedelta(minutes=90), reviews.ids])
         reviews.invalidate_recordset()
         reviews.write({"status": "approved", "reviewed_date": self.now})
-        self.assertEqual(reviews.mapped("lead_time_hours"), [1.5, 1.5])
+        self.assertEqual(reviews.mapped("dms_lead_time_hours"), [1.5, 1.5])
         # a hot item of the Hangzhou dealer (selling fast, 4 days of cover)
         env["distribution.stock.analysis"].sudo().create({
             "member_id": dealer.id, "tier_id": dealer.tier_id.id, "territory_id": dealer.territory_id.id,
@@ -202,4 +202,4 @@ class TestDashboardDrilldowns(DashboardCommon):
         self.assertEqual(self._assert_card_agrees(HEALTH, "Slow Movers", "__count"), 2)
         self.assertEqual(self._assert_card_agrees(HEALTH, "Hot Items", "__count"), 1)
         self.assertEqual(self._assert_card_agrees(HEALTH, "Diversion Rate", "diversion_rate"), 25.0)
-        self.assertEqual(self._assert_card_agrees(HEALTH, "Approval Lead Time", "lead_time_hours"), 1.5)
+        self.assertEqual(self._assert_card_agrees(HEALTH, "Approval Lead Time", "dms_lead_time_hours"), 1.5)

@@ -541,7 +541,7 @@ def channel_health():
                         domain=[["is_hot", "=", True]])
     diversion_total = d.pivot("Diversion (totals)", dk, [], [("scanned_units", None), ("confirmed_count", None),
                                                             ("diversion_rate", None)], dmatch)
-    review_total = d.pivot("Approvals (totals)", tr, [], [("__count", "Decisions"), ("lead_time_hours", None)],
+    review_total = d.pivot("Approvals (totals)", tr, [], [("__count", "Decisions"), ("dms_lead_time_hours", None)],
                            tmatch, domain=decided)
     d.data("A1", '=_t("KPI")')
     d.data("B1", '=_t("Value")')
@@ -563,7 +563,7 @@ def channel_health():
     # under an hour in minutes (a decision taken in 20 minutes is not "0 h")
     d.data("B6", f'=IF(PIVOT.VALUE({review_total},"__count")=0,"-",'
                  f'IF(D6<1,ROUND(D6*60,0)&" "&_t("min"),ROUND(D6,1)&" "&_t("h")))')
-    d.data("D6", f'=PIVOT.VALUE({review_total},"lead_time_hours")')
+    d.data("D6", f'=PIVOT.VALUE({review_total},"dms_lead_time_hours")')
     d.data("C6", f'=PIVOT.VALUE({review_total},"__count")&" "&_t("decisions")')
     d.scorecard("health_slow", "Slow Movers", 0, 0, 192, "Data!B2", "Data!C2", "", "#FEF2F2", slow_menu)
     d.scorecard("health_hot", "Hot Items", 0, 202, 192, "Data!B3", "Data!C3", "", "#FFF7ED",
@@ -628,11 +628,11 @@ def channel_health():
     d.pivot_table(row + 1, 0, by_territory, ["Sales Territory", "Scanned Units", "Incidents", "Confirmed", "Rate (%)"])
     row += 13
     reviews = d.pivot("Approval Rule", tr, ["definition_id"], [("__count", "Decisions"),
-                                                               ("lead_time_hours", "Lead Time (h)")], tmatch,
-                      domain=decided, sort=("lead_time_hours", "desc"))
+                                                               ("dms_lead_time_hours", "Lead Time (h)")], tmatch,
+                      domain=decided, sort=("dms_lead_time_hours", "desc"))
     d.full_title(row, view_link("Approval Lead Times", tr, "pivot", domain=decided,
                                 context={"group_by": ["definition_id"],
-                                         "pivot_measures": ["__count", "lead_time_hours"],
+                                         "pivot_measures": ["__count", "dms_lead_time_hours"],
                                          "pivot_column_groupby": [], "pivot_row_groupby": ["definition_id"]},
                                 name="Approval Lead Times"))
     d.pivot_table(row + 1, 0, reviews, ["Approval Rule", "Decisions", "Lead Time (h)"])

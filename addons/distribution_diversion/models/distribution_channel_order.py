@@ -8,7 +8,7 @@ class DistributionChannelOrder(models.Model):
     _name = "distribution.channel.order"
     _inherit = ["distribution.channel.order", "distribution.code.holder"]
 
-    dist_code_ids = fields.Many2many(
+    dms_code_ids = fields.Many2many(
         "distribution.code", "distribution_channel_order_code_rel", "order_id", "code_id", string="Unit Codes",
         copy=False, groups="distribution_core.group_channel_user",
     )
@@ -32,5 +32,5 @@ class DistributionChannelOrder(models.Model):
     def action_ship(self):
         res = super().action_ship()
         for order in self.sudo():  # sudo: the supplier binds what it ships, whatever its rights on codes
-            order.dist_code_ids._bind(order.buyer_member_id, channel_order=order)
+            order.dms_code_ids._bind(order.buyer_member_id, channel_order=order)
         return res

@@ -9,26 +9,26 @@ class StockPicking(models.Model):
     _name = "stock.picking"
     _inherit = ["stock.picking", "distribution.code.holder"]
 
-    dist_code_ids = fields.Many2many(
+    dms_code_ids = fields.Many2many(
         "distribution.code", "distribution_code_stock_picking_rel", "picking_id", "code_id", string="Unit Codes",
         copy=False, groups="distribution_core.group_channel_user",
     )
-    dist_member_id = fields.Many2one(
-        "distribution.member", string="Channel Member", compute="_compute_dist_member_id",
+    channel_member_id = fields.Many2one(
+        "distribution.member", compute="_compute_channel_member_id",
         help="The channel member this delivery goes to, if any.",
     )
 
     @api.depends("partner_id.commercial_partner_id.channel_member_id", "picking_type_code")
-    def _compute_dist_member_id(self):
+    def _compute_channel_member_id(self):
         for picking in self:
             member = picking.partner_id.commercial_partner_id.channel_member_id
-            picking.dist_member_id = member if picking.picking_type_code == "outgoing" else False
+            picking.channel_member_id = member if picking.picking_type_code == "outgoing" else False
 
     def _dms_code_products(self):
         return self.move_ids.product_id
 
     def _dms_code_member(self):
-        return self.sudo().dist_member_id
+        return self.sudo().channel_member_id
 
     def _dms_code_quantities(self):
         quantities = {}
@@ -53,7 +53,7 @@ class StockPicking(models.Model):
     def _action_done(self):
         res = super()._action_done()
         # sudo: whoever validates the delivery binds its codes, even without rights on codes
-        for picking in self.sudo().filtered(lambda p: p.state == "done" and p.dist_code_ids):
+        for picking in self.sudo().filtered(lambda p: p.state == "done" and p.dms_code_ids):
             member = picking._dms_code_member()
             if not member:
                 raise UserError(
@@ -64,5 +64,5 @@ class StockPicking(models.Model):
                         partner=picking.partner_id.display_name,
                     )
                 )
-            picking.dist_code_ids._bind(member, picking=picking)
+            picking.dms_code_ids._bind(member, picking=picking)
         return res

@@ -297,9 +297,9 @@ class TestCodes(DistributionCommon):
     def test_bind_on_delivery_and_down_the_tree(self):
         units = self._codes(self._batch(4))
         picking = self._delivery("ga")  # 2 units of product A to the general agent
-        self.assertEqual(picking.dist_member_id, self.members["ga"])
+        self.assertEqual(picking.channel_member_id, self.members["ga"])
         self._import(picking, f"{format_code(units[0].name).lower()}\n\n{units[1].name}\n")
-        self.assertEqual(picking.dist_code_ids, units[:2])
+        self.assertEqual(picking.dms_code_ids, units[:2])
         self.assertEqual(units[0].state, "new", "bound only when the goods leave")
         self._validate(picking)
         for unit in units[:2]:
@@ -313,7 +313,7 @@ class TestCodes(DistributionCommon):
         # the general agent ships to its Zhejiang distributor, which ships to its Hangzhou dealer
         order = self._channel_order("rd_zj")
         self._import(order, units[0].name + "\n" + units[1].name)
-        self.assertEqual(order.dist_code_count, 2)
+        self.assertEqual(order.dms_code_count, 2)
         self._ship(order)
         self.assertEqual(
             (units[0].state, units[0].member_id, units[0].territory_id, units[0].level),
@@ -350,7 +350,7 @@ class TestCodes(DistributionCommon):
         )
         order_ga.action_confirm()
         picking2 = order_ga.picking_ids
-        picking2.dist_code_ids = units[1]
+        picking2.dms_code_ids = units[1]
         with self.assertRaisesRegex(UserError, rf"{units[1].name} is already bound to \[GA\] Alpha General Agent"):
             self._validate(picking2)
         self.assertEqual(units[1].member_id, self.members["ga"])
@@ -377,14 +377,14 @@ class TestCodes(DistributionCommon):
         self.assertIn(f"Line 3: {typo} is not a valid code.", message)
         self.assertIn(f"Line 4: {unknown} is unknown.", message)
         self.assertIn(f"Line 5: {other.name} is a code of", message)
-        self.assertFalse(picking.dist_code_ids)
+        self.assertFalse(picking.dms_code_ids)
         # a carton stands for its 20 units: more than the 2 units delivered
         with self.assertRaisesRegex(UserError, "20 unit codes of .* but only 2.0 on"):
             self._import(picking, carton.name)
         with self.assertRaisesRegex(UserError, "Scan or paste at least one code"):
             self._import(picking, "\n \n")
         self._import(picking, f"{units[20].name},PA-001\n{units[21].name};x")
-        self.assertEqual(picking.dist_code_ids, units[20:22])
+        self.assertEqual(picking.dms_code_ids, units[20:22])
         # a customer that is not a channel member gets no codes
         order = self.env["sale.order"].create(
             {"partner_id": self.partner_a.id, "order_line": [Command.create({"product_id": self.product_a.id})]}
@@ -415,10 +415,10 @@ class TestCodes(DistributionCommon):
             self.env["distribution.code.import"].create(
                 {"picking_id": picking.id, "file": base64.b64encode(b"PK\x03\x04\x14\x00\xff\xfe")}
             ).action_import()
-        self.assertFalse(picking.dist_code_ids)
+        self.assertFalse(picking.dms_code_ids)
         # within the bounds, the same codes go in
         self._import(picking, "\n".join(units.mapped("name")))
-        self.assertEqual(picking.dist_code_ids, units)
+        self.assertEqual(picking.dms_code_ids, units)
 
     @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(st.one_of(
@@ -436,5 +436,5 @@ class TestCodes(DistributionCommon):
         with self.assertRaises(UserError) as catcher:
             wizard.action_import()
         self.assertTrue(str(catcher.exception).strip())
-        self.assertFalse(picking.dist_code_ids)
+        self.assertFalse(picking.dms_code_ids)
 

@@ -98,8 +98,8 @@ class DistributionCodeImport(models.TransientModel):
         if not codes and not errors:
             raise UserError(self.env._("Scan or paste at least one code, or choose a CSV file."))
         member = document._dms_code_member()
-        errors += (codes - document.dist_code_ids)._binding_errors(member)
-        units = (codes | document.dist_code_ids).filtered(lambda c: c.kind == "unit")
+        errors += (codes - document.dms_code_ids)._binding_errors(member)
+        units = (codes | document.dms_code_ids).filtered(lambda c: c.kind == "unit")
         counts = {}
         for unit in units:
             counts[unit.product_id] = counts.get(unit.product_id, 0) + 1
@@ -114,5 +114,5 @@ class DistributionCodeImport(models.TransientModel):
             if count > quantities.get(product, 0)
         ]
         Code._raise_errors(errors, self.env._("No code was added; correct these lines and try again:"))
-        document.dist_code_ids = [Command.link(code.id) for code in codes]
+        document.dms_code_ids = [Command.link(code.id) for code in codes]
         return {"type": "ir.actions.act_window_close"}

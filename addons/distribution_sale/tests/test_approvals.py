@@ -126,21 +126,21 @@ class TestApprovals(DistributionSaleCommon):
             order.action_confirm()
             review = order.review_ids
             self.assertEqual(review.status, "pending")
-            self.assertEqual(review.pending_since, datetime(2026, 11, 30, 9, 0))
+            self.assertEqual(review.dms_pending_since, datetime(2026, 11, 30, 9, 0))
         with freeze_time("2026-11-30 10:30:00"):  # 1.5 working hours
             self.env["tier.review"]._cron_escalate()
             self.assertFalse(review.dms_reminded)
         with freeze_time("2026-11-30 16:00:00"):  # 6 working hours (lunch excluded): reminder
             self.env["tier.review"]._cron_escalate()
             self.assertTrue(review.dms_reminded)
-            self.assertFalse(review.escalated_to_id)
+            self.assertFalse(review.dms_escalated_to_id)
             self.assertEqual(order.activity_ids.user_id, self.channel_manager)
         with freeze_time("2026-12-01 08:30:00"):  # 7.5 working hours
             self.env["tier.review"]._cron_escalate()
-            self.assertFalse(review.escalated_to_id)
+            self.assertFalse(review.dms_escalated_to_id)
         with freeze_time("2026-12-01 09:00:00"):  # 8 working hours: escalated to the backup
             self.env["tier.review"]._cron_escalate()
-            self.assertEqual(review.escalated_to_id, self.backup)
+            self.assertEqual(review.dms_escalated_to_id, self.backup)
             self.assertEqual(review.reviewer_ids, self.backup)
             self.assertIn("escalated to Backup Bo", order.message_ids[0].body)
         with self.assertRaises(AccessError):
@@ -170,7 +170,7 @@ class TestApprovals(DistributionSaleCommon):
             }
         )
         self.assertEqual(review.reviewer_ids, self.finance, "open reviews go to the delegate at once")
-        self.assertEqual(review.delegated_from_ids, self.channel_manager)
+        self.assertEqual(review.dms_delegated_from_ids, self.channel_manager)
         self.assertIn(order, self.env["sale.order"].with_user(self.finance).search([("reviewer_ids", "in", self.finance.ids)]))
         with self.assertRaises(AccessError):
             order.with_user(self.channel_manager).validate_tier()
@@ -350,8 +350,8 @@ class TestApprovals(DistributionSaleCommon):
         self._rule(name="Manager", reviewer_id=self.channel_manager.id)
         domain = [("reviewer_ids", "in", self.channel_manager.ids), ("status", "=", "pending"), ("can_review", "=", True)]
         spec = {
-            "create_date": {}, "res_name": {}, "name": {}, "todo_by": {}, "status": {}, "lead_time_hours": {},
-            "requested_by": {"fields": {"display_name": {}}}, "delegated_from_ids": {"fields": {"display_name": {}}},
+            "create_date": {}, "dms_res_name": {}, "name": {}, "todo_by": {}, "status": {}, "dms_lead_time_hours": {},
+            "requested_by": {"fields": {"display_name": {}}}, "dms_delegated_from_ids": {"fields": {"display_name": {}}},
         }
         Review = self.env["tier.review"].with_user(self.channel_manager)
 
@@ -371,7 +371,7 @@ class TestApprovals(DistributionSaleCommon):
         self.assertEqual(result["length"], 3)
         queries_big, result = open_queue(27)
         self.assertEqual(result["length"], 30)
-        self.assertTrue(all(record["res_name"] for record in result["records"]))
+        self.assertTrue(all(record["dms_res_name"] for record in result["records"]))
         self.assertEqual(queries_big, queries_small)
         self.assertLessEqual(queries_big, 20)
 
