@@ -27,6 +27,7 @@
         "views/distribution_member_views.xml",
         "views/distribution_invitation_views.xml",
         "views/distribution_application_views.xml",
+        "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/distribution_sellout_views.xml",
         "views/distribution_menus.xml",
