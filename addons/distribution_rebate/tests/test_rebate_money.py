@@ -116,6 +116,32 @@ class TestRebateNetting(RebateCommon):
         again = year._settle()
         self.assertEqual((again.sequence, again.amount), (4, 150.0))
 
+    def test_a_decrease_on_a_vendor_bill_agreement_is_a_vendor_credit_note(self):
+        """Settled by vendor bills: the rebate is a bill from the member, the overpaid part a vendor
+        credit note of exactly the decrease, and the expense ends at what was earned."""
+        agreement = self._agreement(rebate_type="stepped_retro", period_type="year", settlement_mode="vendor_bill",
+                                    tiers=[(0, 1.0), (10000, 2.0), (50000, 3.0)])
+        self._invoice("dl_hz", "2025-10-10", [(self.product_a, 60, 1000.0)])
+        year = self._result(agreement, date(2025, 1, 1))
+        bill = year._settle()
+        bill.action_approve()
+        self.assertEqual((bill.move_id.move_type, bill.move_id.amount_total, bill.move_id.dms_origin),
+                         ("in_invoice", 1800.0, "rebate_settlement"))
+        self._invoice("dl_hz", "2025-12-20", [(self.product_a, 5, 1000.0)], refund=True)
+        year = self._result(agreement, date(2025, 1, 1))
+        self.assertEqual((year.amount, year.amount_to_settle), (1650.0, -150.0))
+        back = year._settle()
+        self.assertEqual((back.earned_to_date, back.previously_settled, back.amount), (1650.0, 1800.0, -150.0))
+        back.action_approve()
+        move = back.move_id
+        self.assertEqual((move.move_type, move.amount_total, move.partner_id, move.state, move.dms_origin),
+                         ("in_refund", 150.0, self.members["dl_hz"].partner_id, "posted", "rebate_settlement"))
+        self.assertEqual((year.amount_settled, year.amount_to_settle), (1650.0, 0.0))
+        expense = self.env["account.move.line"].search(
+            [("account_id", "=", self.expense_account.id), ("parent_state", "=", "posted")]
+        )
+        self.assertEqual(sum(expense.mapped("balance")), 1650.0, "the expense is what was earned")
+
     def test_settled_amount_and_frozen_lines_are_one_computation(self):
         """The stored result is stale (an invoice posted since): settling pays on the lines it
         freezes, both read now."""
