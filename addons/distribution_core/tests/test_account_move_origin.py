@@ -23,7 +23,19 @@ class TestAccountMoveOrigin(TransactionCase):
             "group_ids": [(6, 0, [self.env.ref("account.group_account_invoice").id])],
         })
         origin = self.env["account.move"]._fields["dms_origin"].selection[0][0]
+        Move = self.env["account.move"].with_user(user)
+        # the billing user may make the same credit note: only the mark is refused
+        own = Move.create({"move_type": "out_refund", "partner_id": partner.id})
+        self.assertFalse(own.dms_origin)
         with self.assertRaises(AccessError):
-            self.env["account.move"].with_user(user).create(
-                {"move_type": "out_refund", "partner_id": partner.id, "dms_origin": origin}
-            )
+            Move.create({"move_type": "out_refund", "partner_id": partner.id, "dms_origin": origin})
+        # nor can he mark his own document afterwards, nor unmark an engine's so that it counts as a sale
+        with self.assertRaises(AccessError):
+            own.write({"dms_origin": origin})
+        self.assertFalse(own.dms_origin)
+        engine_made = self.env["account.move"].sudo().create(
+            {"move_type": "out_refund", "partner_id": partner.id, "dms_origin": origin}
+        )
+        with self.assertRaises(AccessError):
+            engine_made.with_user(user).write({"dms_origin": False})
+        self.assertEqual(engine_made.dms_origin, origin)
