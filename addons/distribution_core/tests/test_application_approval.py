@@ -17,7 +17,8 @@ class TestApplicationApproval(DistributionCommon):
         super().setUpClass()
         cls.env["tier.definition"].search([]).active = False
 
-    def test_application_needs_territory_manager(self):
+    def _application_under_territory_manager(self):
+        """A store's application to the Hangzhou dealer, whose territory manager approves members."""
         self.terr_hz.manager_id = self.channel_manager
         self.env["tier.definition"].create(
             {"name": "Territory manager approves members",
@@ -28,10 +29,13 @@ class TestApplicationApproval(DistributionCommon):
             {"name": "Stores", "inviter_member_id": self.members["dl_hz"].id, "tier_id": self.tier_st.id,
              "territory_id": self.terr_hz.id}
         )
-        application = self.env["distribution.application"].create(
+        return self.env["distribution.application"].create(
             {"invitation_id": invitation.id, "name": "Corner Shop", "contact_name": "Li Lei",
              "email": "lilei@example.com", "vat": "91330100XH0000009X", "territory_id": self.terr_hz.id}
         )
+
+    def test_application_needs_territory_manager(self):
+        application = self._application_under_territory_manager()
         # the channel user's approval only asks the territory manager
         application.with_user(self.channel_user).action_approve()
         self.assertEqual(application.state, "pending")
@@ -44,20 +48,7 @@ class TestApplicationApproval(DistributionCommon):
         self.assertEqual(application.member_id.parent_id, self.members["dl_hz"])
 
     def test_application_cannot_be_moved_under_review(self):
-        self.terr_hz.manager_id = self.channel_manager
-        self.env["tier.definition"].create(
-            {"name": "Territory manager approves members",
-             "model_id": self.env.ref("distribution_core.model_distribution_application").id,
-             "review_type": "territory_manager", "definition_domain": "[]"}
-        )
-        invitation = self.env["distribution.invitation"].with_user(self.channel_manager).create(
-            {"name": "Stores", "inviter_member_id": self.members["dl_hz"].id, "tier_id": self.tier_st.id,
-             "territory_id": self.terr_hz.id}
-        )
-        application = self.env["distribution.application"].create(
-            {"invitation_id": invitation.id, "name": "Corner Shop", "contact_name": "Li Lei",
-             "email": "lilei@example.com", "vat": "91330100XH0000009X", "territory_id": self.terr_hz.id}
-        )
+        application = self._application_under_territory_manager()
         application.with_user(self.channel_user).action_approve()
         self.assertEqual(application.review_ids.reviewer_ids, self.channel_manager)
         with self.assertRaises(AccessError):
