@@ -169,7 +169,11 @@ class TestDashboardDrilldowns(DashboardCommon):
         defaults = {key[len("search_default_"):] for key, value in context.items()
                     if key.startswith("search_default_") and value}
         arch = Model.get_view(action.search_view_id.id, "search")["arch"]
-        for node in etree.fromstring(arch).iter("filter"):
+        filters = {node.get("name"): node for node in etree.fromstring(arch).iter("filter")}
+        # a default that is no filter of the view (a field's value, a renamed filter) would narrow or not the
+        # records the user sees without this test noticing: every default must be a filter read below
+        self.assertLessEqual(defaults, set(filters), f"{menu.name}: default filters not in its search view")
+        for node in filters.values():
             if node.get("name") not in defaults or "group_by" in (node.get("context") or ""):
                 continue
             if node.get("date"):
