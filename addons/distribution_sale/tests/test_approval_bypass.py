@@ -123,6 +123,24 @@ class TestApprovalBypass(DistributionSaleCommon):
         self.assertFalse(order.review_ids.comment)
         self.assertEqual(order.state, "draft")
 
+    def test_comment_wizard_of_another_document_cannot_reach_a_review(self):
+        """A wizard pointed at an order no rule is about, carrying the reviews of an order under
+        approval: neither the comment nor the status of those reviews may change."""
+        order = self._pending_order()
+        small = self._order(1)
+        self.assertFalse(small.review_ids)
+        for user, verdict in ((self.salesman, "validate"), (self.channel_manager, "validate"),
+                              (self.channel_manager, "reject")):
+            wizard = self.env["comment.wizard"].with_user(user).create(
+                {"res_model": "sale.order", "res_id": small.id, "review_ids": [Command.set(order.review_ids.ids)],
+                 "validate_reject": verdict, "comment": "forged"}
+            )
+            with self.assertRaises(AccessError, msg=f"{user.login} {verdict}"):
+                wizard.add_comment()
+            self.assertEqual(order.review_ids.status, "pending")
+            self.assertFalse(order.review_ids.comment)
+        self.assertEqual(order.state, "draft")
+
     def test_portal_user_cannot_touch_reviews(self):
         member = self.members["ga"].with_user(self.users["ga"])
         order = member._portal_submit_order([(self.product_a, 6)]).sudo()
