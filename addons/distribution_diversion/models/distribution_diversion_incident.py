@@ -1,8 +1,14 @@
 import psycopg2
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_datetime
+
+# What the scan established and what Confirm/Dismiss decided: the rebate engine deducts the penalties of
+# confirmed incidents from the expected member's rebate, so a user may not write them through RPC
+FACTS_AND_DECISION = frozenset({
+    "state", "penalty_amount", "date_decided", "date", "code_id", "expected_member_id", "company_id",
+})
 
 
 class DistributionDiversionIncident(models.Model):
@@ -72,6 +78,12 @@ class DistributionDiversionIncident(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("distribution.diversion.incident") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and FACTS_AND_DECISION.intersection(vals):
+            raise AccessError(self.env._(
+                "An incident is decided with Confirm or Dismiss; what the scan established cannot be changed."))
+        return super().write(vals)
 
     @api.model
     def _open_for_scan(self, scan_id, code_id, seen_territory_id):
@@ -191,8 +203,9 @@ class DistributionDiversionIncident(models.Model):
         self._check_open()
         if not penalty or penalty <= 0:
             raise ValidationError(self.env._("Set a penalty greater than zero to confirm a diversion."))
-        self.write({"state": "confirmed", "penalty_amount": penalty, "note": note or False,
-                    "date_decided": fields.Datetime.now()})
+        self.check_access("write")  # sudo below: the decision fields are written by this method only
+        self.sudo().write({"state": "confirmed", "penalty_amount": penalty, "note": note or False,
+                           "date_decided": fields.Datetime.now()})
         for incident in self:
             incident.message_post(body=self.env._(
                 "Diversion confirmed, penalty %(amount)s %(currency)s.", amount=penalty,
@@ -203,7 +216,8 @@ class DistributionDiversionIncident(models.Model):
         self._check_open()
         if not (reason or "").strip():
             raise ValidationError(self.env._("Say why the incident is dismissed."))
-        self.write({"state": "dismissed", "note": reason, "date_decided": fields.Datetime.now()})
+        self.check_access("write")  # sudo below: the decision fields are written by this method only
+        self.sudo().write({"state": "dismissed", "note": reason, "date_decided": fields.Datetime.now()})
         for incident in self:
             incident.message_post(body=self.env._("Dismissed: %(reason)s", reason=reason))
         self.activity_feedback(["mail.mail_activity_data_todo"])

@@ -244,6 +244,26 @@ class TestDiversion(DiversionCommon, DistributionCommon):
         self.assertRecordValues(incident_zj, [{"state": "dismissed", "penalty_amount": 0.0,
                                                "note": "Trade fair sample"}])
 
+    def test_decision_only_through_confirm_or_dismiss(self):
+        """The channel user responsible for an incident cannot set its penalty, its state or whose goods
+        they were by a direct write (RPC), before or after the decision: the rebate deducts them."""
+        code = self._code("dl_hz")
+        self._scan_as("dl_nj", code.name)
+        incident = self.Incident.search([("code_id", "=", code.id)])
+        as_user = incident.with_user(self.channel_user)
+        self.assertEqual(incident.user_id, self.channel_user)
+        as_user.write({"note": "checking with the dealer"})  # his to investigate
+        for vals in ({"state": "confirmed", "penalty_amount": 1.0}, {"expected_member_id": self.members["dl_nj"].id},
+                     {"date": "2020-01-01 00:00:00"}):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                as_user.write(vals)
+        as_user._confirm(800.0)
+        for vals in ({"penalty_amount": 8.0}, {"state": "investigating"}):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                as_user.write(vals)
+        self.assertRecordValues(incident, [{"state": "confirmed", "penalty_amount": 800.0,
+                                            "expected_member_id": self.members["dl_hz"].id}])
+
     def test_portal_isolation(self):
         code = self._code("dl_hz")
         self._scan_as("dl_nj", code.name)
