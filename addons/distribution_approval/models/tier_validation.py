@@ -414,6 +414,7 @@ class TierValidation(models.AbstractModel):
         if not self._dms_approval or not self._dms_channel_reviews():
             return super()._validate_tier(tiers)
         self.ensure_one()
+        self._dms_lock_reviews()
         user = self.env.user
         tiers = tiers or self.review_ids
         allowed = self._get_sequences_to_approve(user)
@@ -438,9 +439,22 @@ class TierValidation(models.AbstractModel):
             (mine or self.env["tier.review"]).with_context(dms_tier_engine=ENGINE)
         )
 
+    def _dms_lock_reviews(self):
+        """Two reviewers deciding on the same document at once: each transaction would see the
+        other's review still pending, so with two parallel reviews approved at the same moment
+        neither would move the document on (or one would confirm it while the other rejects).
+        Locking the document's reviews first makes the second one wait for the first, then fail
+        to serialise and be retried, seeing the first decision."""
+        self.env["tier.review"].flush_model(["status"])
+        self.env.cr.execute(
+            "SELECT id FROM tier_review WHERE model = %s AND res_id = ANY(%s) FOR NO KEY UPDATE",
+            [self._name, self.ids],
+        )
+
     def _rejected_tier(self, tiers=False):
         if not self._dms_approval or not self._dms_channel_reviews():
             return super()._rejected_tier(tiers)
+        self._dms_lock_reviews()
         if tiers:
             tiers = tiers.with_context(dms_tier_engine=ENGINE)
         res = super(TierValidation, self.with_context(dms_tier_engine=ENGINE))._rejected_tier(tiers)
