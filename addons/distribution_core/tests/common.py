@@ -119,6 +119,24 @@ class DistributionCommon(AccountTestInvoicingCommon):
                 post=True,
             )
 
+    @classmethod
+    def _invoice(cls, member, when, lines, refund=False, currency=None, due=None, post=True):
+        """A customer invoice (refund=True: credit note) of a member of the channel, without tax.
+        lines: [(product, qty, unit price)]. Shared by the addons that read the members' invoices
+        (statements, rebates, dashboards)."""
+        return cls._create_invoice(
+            move_type="out_refund" if refund else "out_invoice",
+            partner_id=cls.members[member].partner_id.id,
+            invoice_date=when,
+            invoice_date_due=due,
+            currency_id=currency.id if currency else None,
+            invoice_line_ids=[
+                Command.create({"product_id": p.id, "quantity": q, "price_unit": u, "tax_ids": []})
+                for p, q, u in lines
+            ],
+            post=post,
+        )
+
 
 class DistributionHttpCommon(DistributionCommon, HttpCase):
     """The same channel, for tests that go through HTTP (portal, public pages, tours)."""

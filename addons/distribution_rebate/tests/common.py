@@ -30,22 +30,6 @@ class RebateCommon(DistributionCommon):
         )
         cls.product_c = cls._create_product(name="product_c", lst_price=100.0, default_code="PC-003")
 
-    @classmethod
-    def _invoice(cls, member, when, lines, refund=False, currency=None, due=None, post=True):
-        """lines: [(product, qty, unit price)], no tax (the basis is the net amount anyway)."""
-        return cls._create_invoice(
-            move_type="out_refund" if refund else "out_invoice",
-            partner_id=cls.members[member].partner_id.id,
-            invoice_date=when,
-            invoice_date_due=due,
-            currency_id=currency.id if currency else None,
-            invoice_line_ids=[
-                Command.create({"product_id": p.id, "quantity": q, "price_unit": u, "tax_ids": []})
-                for p, q, u in lines
-            ],
-            post=post,
-        )
-
     def _agreement(self, start=True, **vals):
         values = {
             "name": "Test rebate",
