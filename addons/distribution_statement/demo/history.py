@@ -44,10 +44,16 @@ def _statements(env, hq, today):
     draft, sent, confirmed, disputed, resolved, corrected = statements[:6]
     (statements - draft).action_send()
 
+    # the members' portal users, in one search (not one per statement)
+    users = env["res.users"].search(
+        [("partner_id.commercial_partner_id", "in", statements.partner_id.ids), ("share", "=", True)]
+    )
+    user_by_partner = {}
+    for user in users:
+        user_by_partner.setdefault(user.partner_id.commercial_partner_id, user)
+
     def portal_user(statement):
-        user = env["res.users"].search(
-            [("partner_id.commercial_partner_id", "=", statement.partner_id.id), ("share", "=", True)], limit=1
-        )
+        user = user_by_partner.get(statement.partner_id)
         return statement.with_user(user) if user else statement
 
     portal_user(confirmed).action_confirm()
