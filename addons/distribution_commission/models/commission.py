@@ -204,29 +204,45 @@ class DistributionCommission(models.Model):
         for commission in commissions:
             by_sale_line[commission.sale_line_id] |= commission
         vals_list = []
+        reversed_amounts = commissions._reversed_amounts()
         for line in lines:
             for commission in by_sale_line.get(line.sale_line_ids[:1], []):
                 values = commission._reversal_values(
                     line.quantity,
                     {"invoice_line_id": line.id, "base_amount": line.balance, "date": line.move_id.invoice_date},
+                    reversed_amounts,
                 )
                 if values:
                     vals_list.append(values)
         return self.sudo().create(vals_list)
 
-    def _reversal_values(self, quantity, extra):
+    def _reversed_amounts(self):
+        """{commission id: what was already taken back from it (reversed or clawed back)}, in one query."""
+        amounts = dict.fromkeys(self.ids, 0.0)
+        for origin, _kind, amount in self.sudo()._read_group(
+            [("origin_id", "in", self.ids)], ["origin_id", "kind"], ["amount:sum"]
+        ):
+            amounts[origin.id] += abs(amount)
+        return amounts
+
+    def _reversal_values(self, quantity, extra, reversed_amounts=None):
         """`quantity` of this commission's goods came back: the values of the reversing line, or None.
         Before release the refunded part leaves the frozen commission (reversed, never paid);
-        after it, it is clawed back from the available balance. Never more than was earned."""
+        after it, it is clawed back from the available balance. Never more than was earned.
+        reversed_amounts: see _reversed_amounts(), read once for a batch of refund lines and kept
+        up to date here, so that two lines of one credit note never take back more than was earned."""
         self.ensure_one()
         if not self.quantity or self.state == "reversed" or self.kind != "commission" or self.split_from_id:
             return None
+        if reversed_amounts is None:
+            reversed_amounts = self._reversed_amounts()
         currency = self.currency_id
         earned = currency.round(self.base_amount * self.rate / 100.0)
-        reversed_before = sum(abs(c.amount) for c in self.search([("origin_id", "=", self.id)]))
+        reversed_before = reversed_amounts.get(self.id) or 0.0
         amount = min(currency.round(earned * min(quantity / self.quantity, 1.0)), currency.round(earned - reversed_before))
         if currency.compare_amounts(amount, 0) <= 0:
             return None
+        reversed_amounts[self.id] = currency.round(reversed_before + amount)
         values = {
             "promoter_id": self.promoter_id.id,
             "company_id": self.company_id.id,

@@ -71,6 +71,24 @@ class TestClawbackOnce(CommissionCommon):
         self._refund(invoice, 5)
         self.assertEqual(self._balances(), (-35.0, 35.0))
 
+    def test_one_credit_note_with_two_lines_of_the_same_goods_takes_back_what_was_earned_only(self):
+        invoice, commission = self._released_sale(24, 25.0)  # 60.00 earned, 2.50 a unit
+        wizard = self.env["account.move.reversal"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"journal_id": invoice.journal_id.id, "reason": "return"})
+        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+        line = refund.invoice_line_ids
+        line.quantity = 20
+        # a second line of the same sale line on the same credit note: 40 units said to come back of 24
+        refund.invoice_line_ids = [Command.create({
+            "product_id": line.product_id.id, "quantity": 20, "price_unit": line.price_unit, "tax_ids": [],
+            "sale_line_ids": [Command.set(line.sale_line_ids.ids)],
+        })]
+        refund.action_post()
+        clawbacks = self.env["distribution.commission"].search([("origin_id", "=", commission.id)])
+        self.assertEqual(sorted(clawbacks.mapped("amount")), [-50.0, -10.0], "60.00 earned, 60.00 taken back")
+        self.assertEqual(self._balances(), (0.0, 0.0))
+
 
 @tagged("post_install", "-at_install")
 class TestWithdrawalConcurrency(TransactionCase):

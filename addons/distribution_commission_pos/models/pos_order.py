@@ -83,12 +83,15 @@ class DistributionCommission(models.Model):
         for commission in self.search([("pos_line_id", "in", refunds.refunded_orderline_id.ids), ("kind", "=", "commission")]):
             by_line[commission.pos_line_id] |= commission
         reversals = []
+        # read once for the batch, kept up to date: two refund lines never take back more than was earned
+        reversed_amounts = self.browse().concat(*by_line.values())._reversed_amounts()
         for line in refunds:
             for commission in by_line.get(line.refunded_orderline_id, []):
                 values = commission._reversal_values(
                     -line.qty,
                     {"pos_line_id": line.id, "base_amount": line.price_subtotal,
                      "date": fields.Date.context_today(self, line.order_id.date_order)},
+                    reversed_amounts,
                 )
                 if values:
                     reversals.append(values)
