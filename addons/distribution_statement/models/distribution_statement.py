@@ -143,6 +143,12 @@ class DistributionStatement(models.Model):
     )
 
     _number_version = models.Constraint("UNIQUE(number, version)", "A statement number has each version once.")
+    # two statement runs at once (two accountants, the cron and a button) must not both issue the
+    # period's statement: the second one's insert waits for the first and is refused
+    _one_current = models.UniqueIndex(
+        "(company_id, partner_id, currency_id, date_from, date_to) WHERE state != 'superseded'",
+        "A member has one current statement per currency and period: another statement run issued it meanwhile.",
+    )
 
     @api.depends("number", "version")
     def _compute_name(self):
@@ -531,13 +537,16 @@ class DistributionStatement(models.Model):
                     change_summary=current._for_recipient()._change_summary(current, values, lines),
                 )
             to_create.append(vals)
+        # the versions they replace step aside first (one current statement per member, currency, period)
+        replaced = self.browse([vals["previous_id"] for vals in to_create if vals.get("previous_id")])
+        replaced._set_state("superseded")
+        replaced.flush_recordset(["state"])
         numbers = self._next_numbers(sum(1 for vals in to_create if "number" not in vals), date_to)
         for vals in to_create:
             if "number" not in vals:
                 vals["number"] = next(numbers)
         statements = self.with_context(tracking_disable=True, mail_create_nolog=True).create(to_create)
         versions = statements.filtered("previous_id")
-        versions.previous_id._set_state("superseded")
         for current, values in rewrite:
             current.line_ids.unlink()
             current.write(dict(values, run_id=run.id if run else current.run_id.id))

@@ -3,9 +3,12 @@
 import base64
 from datetime import date
 
+import psycopg2
+
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.distribution_core.tests.common import DistributionHttpCommon
 
@@ -113,6 +116,24 @@ class TestSentStatementImmutable(AccountantCommon):
         self.assertEqual((version.previous_id, version.version, version.closing_balance), (statement, 2, 950.0))
         self.assertEqual((statement.state, statement.closing_balance), ("superseded", 1000.0))
         self.assertEqual(len(statement.line_ids), 1)
+
+    def test_a_second_run_at_once_cannot_issue_a_second_statement(self):
+        """Two statement runs at once each see no statement of the period yet (their snapshots predate
+        the other's commit) and both create one: the second insert is refused by the database. Here the
+        second run's insert is replayed as it would reach the database, with the first one's statement
+        in place; a new version still replaces the one it corrects."""
+        self._invoice("dl_hz", "2025-03-05", [(self.product_a, 10, 100.0)])
+        statement = self._statement()
+        twin = statement.copy_data()[0]
+        twin.update(number="ST-TWIN", version=1, state="draft", line_ids=[])
+        with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.env["distribution.statement"].create(twin)
+            self.env.flush_all()
+        # a superseded version may sit beside its successor
+        statement.action_send()
+        self._invoice("dl_hz", "2025-03-20", [(self.product_a, 1, 50.0)], refund=True)
+        version = self._statement()
+        self.assertEqual((version.version, statement.state), (2, "superseded"))
 
 
 @tagged("post_install", "-at_install")
