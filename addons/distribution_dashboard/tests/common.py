@@ -52,7 +52,7 @@ class DashboardCommon(RebateCommon):
             )
 
     @classmethod
-    def _statement(cls, member, month_end, state, sent=None, confirmed=None, number=None):
+    def _statement(cls, member, month_end, state, sent=None, confirmed=None, number=None, currency=None):
         record = cls.members[member]
         statement = cls.env["distribution.statement"].create(
             {
@@ -60,7 +60,7 @@ class DashboardCommon(RebateCommon):
                 "member_id": record.id,
                 "partner_id": record.partner_id.id,
                 "company_id": cls.env.company.id,
-                "currency_id": cls.env.company.currency_id.id,
+                "currency_id": (currency or cls.env.company.currency_id).id,
                 "date_from": month_end.replace(day=1),
                 "date_to": month_end,
             }
@@ -72,15 +72,23 @@ class DashboardCommon(RebateCommon):
     @classmethod
     def _statements(cls):
         """January 2025: DL Hangzhou confirmed (sent on the 3rd, confirmed on the 5th: 2 days), RD Zhejiang sent,
-        DL Hangzhou disputed (a dispute), plus a draft and a superseded version that do not count.
+        DL Hangzhou disputed (a dispute; its statement in a second currency, since a member has one current
+        statement per currency and period), plus a draft and a superseded version that do not count.
         February 2025: DL Hangzhou confirmed after 4 days."""
         jan, feb = date(2025, 1, 31), date(2025, 2, 28)
+        second_currency = cls.env["res.currency"].with_context(active_test=False).search(
+            [("id", "!=", cls.env.company.currency_id.id), ("name", "in", ("EUR", "USD", "CNY"))], limit=1
+        )
+        second_currency.active = True
         statements = {
             "jan_confirmed": cls._statement("dl_hz", jan, "confirmed", datetime(2025, 2, 3, 9), datetime(2025, 2, 5, 9)),
             "jan_sent": cls._statement("rd_zj", jan, "sent", datetime(2025, 2, 3, 9)),
-            "jan_disputed": cls._statement("dl_hz", jan, "disputed", datetime(2025, 2, 3, 9), number="ST/X"),
-            "jan_draft": cls._statement("rd_js", jan, "draft"),
+            "jan_disputed": cls._statement(
+                "dl_hz", jan, "disputed", datetime(2025, 2, 3, 9), number="ST/X", currency=second_currency
+            ),
+            # the superseded version first: a member has one current statement per period
             "jan_superseded": cls._statement("rd_js", jan, "superseded", datetime(2025, 2, 3, 9), number="ST/Y"),
+            "jan_draft": cls._statement("rd_js", jan, "draft"),
             "feb_confirmed": cls._statement("dl_hz", feb, "confirmed", datetime(2025, 3, 2, 9), datetime(2025, 3, 6, 9)),
             "feb_js": cls._statement("rd_js", feb, "confirmed", datetime(2025, 3, 2, 9), datetime(2025, 3, 3, 9)),
         }

@@ -269,7 +269,11 @@ class DistributionStatement(models.Model):
             raise UserError(self.env._("A statement that was sent cannot be deleted."))
 
     def _set_state(self, state, **extra):
-        return self.with_context(dms_statement_state=STATE_KEY).write(dict(extra, state=state))
+        result = self.with_context(dms_statement_state=STATE_KEY).write(dict(extra, state=state))
+        # flushed now: the unique index of current statements reads the state (a superseded version
+        # must be out of the way before its correction is inserted)
+        self.flush_recordset(["state"])
+        return result
 
     # ------------------------------------------------------------------
     # Generation
