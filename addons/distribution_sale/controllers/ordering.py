@@ -39,9 +39,12 @@ class DistributionOrdering(DistributionSalePortal):
         )
         return reviews.filtered(lambda r: r.model in ("distribution.channel.order", "sale.order"))
 
+    CATALOGUE_LIMIT = 200
+
     def _catalogue(self, member, search=None, category=None):
-        """[(product, channel price)] of what the member may order, filtered by a
-        search text (name, reference or barcode) and a product category."""
+        """[(product, channel price, pack quantity)] of what the member may order, filtered by a search
+        text (name, reference or barcode) and a product category; the pack quantity is the smallest of
+        the product's packagings in its unit (0.0 without one): the +/- steppers add a pack at a time."""
         products = member._orderable_products()
         if search:
             search = search.strip().lower()
@@ -52,9 +55,36 @@ class DistributionOrdering(DistributionSalePortal):
             )
         if category:
             products = products.filtered(lambda p: p.categ_id.id == category)
-        products = products[:200]
+        products = products[: self.CATALOGUE_LIMIT]
         prices = member.pricelist_id.sudo()._get_products_price(products, 1.0) if member.pricelist_id else {}
-        return [(product, prices.get(product.id, product.lst_price)) for product in products]
+        return [(product, prices.get(product.id, product.lst_price), self._pack_qty(product)) for product in products]
+
+    def _pack_qty(self, product):
+        packs = [
+            pack._compute_quantity(1.0, product.uom_id, round=False)
+            for pack in product.uom_ids
+            if pack != product.uom_id and pack._has_common_reference(product.uom_id)
+        ]
+        packs = [qty for qty in packs if qty > 1.0]
+        return min(packs) if packs else 0.0
+
+    def _recent_orders(self, member, limit=3):
+        """[(name, date, reorder url)] of the member's latest orders, to order them again."""
+        sale_orders = request.env["sale.order"].sudo().search(
+            [("channel_member_id", "=", member.id), ("state", "!=", "cancel")], order="id desc", limit=limit
+        )
+        bought = request.env["distribution.channel.order"].search(
+            [("buyer_member_id", "=", member.id)], order="id desc", limit=limit
+        )
+        rows = [
+            (order.name, order.date_order, f"/my/channel/order?reorder_model=sale.order&reorder_id={order.id}")
+            for order in sale_orders
+        ] + [
+            (order.name, order.create_date,
+             f"/my/channel/order?reorder_model=distribution.channel.order&reorder_id={order.id}")
+            for order in bought.sudo()
+        ]
+        return sorted(rows, key=lambda row: row[1], reverse=True)[:limit]
 
     @http.route(["/my/channel/product/<int:product_id>/image"], type="http", auth="user", website=True)
     def portal_channel_product_image(self, product_id, **kwargs):
@@ -125,6 +155,8 @@ class DistributionOrdering(DistributionSalePortal):
         elif reorder_model and reorder_id and str(reorder_id).isdigit():
             lines = self._reorder_text(reorder_model, int(reorder_id))
         catalogue = self._catalogue(member, search, category_id)
+        # the whole catalogue is on the page: search and categories filter it in the browser, the cart is kept
+        catalogue_complete = not search and not category_id and len(catalogue) < self.CATALOGUE_LIMIT
         # the chips list every category of the member's catalogue, whichever is selected
         categories = member._orderable_products().categ_id.sorted("complete_name")
         values = self._prepare_portal_layout_values()
@@ -134,6 +166,8 @@ class DistributionOrdering(DistributionSalePortal):
                 "member": member,
                 "supplier": member._supplier_label(),
                 "catalogue": catalogue,
+                "catalogue_complete": catalogue_complete,
+                "recent_orders": self._recent_orders(member) if not lines else [],
                 "categories": categories,
                 "category_id": category_id,
                 "search": search or "",

@@ -125,3 +125,48 @@ class TestOrderingCatalogue(DistributionSaleHttpCommon):
             self.assertIn(chinese, page)
         for english in ("products in the cart", "Paste or scan codes", "Submit Order", "Search a product"):
             self.assertNotIn(english, page)
+
+
+@tagged("post_install", "-at_install")
+class TestOrderingPhone(DistributionSaleHttpCommon):
+    """A dealer orders from the catalogue on a phone (390 × 844, touch): category, picture, member
+    price and pack size, search, a cart bar with the running total that stays in view, submit, the
+    success message, the order among its orders, cancel with a confirmation."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["tier.definition"].search([]).active = False
+        cls.env["tier.definition"].create(
+            {
+                "name": "Distributor approves",
+                "model_id": cls.env.ref("distribution_sale.model_distribution_channel_order").id,
+                "review_type": "parent_portal",
+                "definition_domain": "[]",
+            }
+        )
+        drinks = cls.env["product.category"].create({"name": "Tour Drinks"})
+        cls.product_a.write(
+            {"default_code": "PA-001", "categ_id": drinks.id, "uom_ids": [Command.link(cls.env.ref("uom.product_uom_pack_6").id)]}
+        )
+        cls.product_b.default_code = "PB-002"
+        # a catalogue longer than a phone's screen
+        cls.env["product.product"].create(
+            [{"name": f"Filler product {n:02d}", "default_code": f"FL-{n:02d}", "type": "consu", "list_price": 10.0}
+             for n in range(20)]
+        )
+
+    def test_dealer_orders_on_a_phone(self):
+        self.start_tour("/my/channel/order", "distribution_portal_phone_order", login="portal_dl_hz")
+        order = self.env["distribution.channel.order"].search([("buyer_member_id", "=", self.members["dl_hz"].id)])
+        self.assertEqual(len(order), 1)
+        self.assertEqual(
+            {(line.product_id, line.product_uom_qty) for line in order.line_ids},
+            {(self.product_a, 6.0), (self.product_b, 1.0)},
+            "a pack of PA-001 picked in its category, PB-002 found by search: the search kept the first",
+        )
+        self.assertEqual(order.state, "cancelled")
+        self.assertEqual(order.supplier_member_id, self.members["rd_zj"])

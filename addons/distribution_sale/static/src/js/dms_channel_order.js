@@ -3,18 +3,26 @@ import { registry } from "@web/core/registry";
 import { formatCurrencyAmount } from "@distribution_sale/js/dms_money";
 
 /**
- * Portal ordering on a phone: +/- steppers on every catalogue line and a cart
- * bar, always in view, with the number of products and the running total at
- * the member's prices. The server still prices and checks the order; this only
- * shows what the member is about to send.
+ * Portal ordering on a phone: +/- steppers on every catalogue line (a pack at a
+ * time when the product has a packaging) and a cart bar, always in view, with
+ * the number of products and the running total at the member's prices. When the
+ * whole catalogue is on the page, the search box and the category chips filter
+ * it in place, so what is already in the cart stays there; otherwise they load
+ * the filtered page from the server. The server still prices and checks the
+ * order; this only shows what the member is about to send.
  */
 export class DistributionChannelOrder extends Interaction {
-    static selector = ".o_channel_order_cart_form";
+    static selector = ".o_channel_order_form";
     dynamicContent = {
         ".o_channel_qty_plus": { "t-on-click.prevent": (ev) => this.step(ev, 1) },
         ".o_channel_qty_minus": { "t-on-click.prevent": (ev) => this.step(ev, -1) },
         ".o_channel_qty input": { "t-on-input": this.refresh },
         "textarea[name=lines]": { "t-on-input": this.refresh },
+        ".o_channel_catalogue_search[data-complete]": { "t-on-submit.prevent": this.filter },
+        ".o_channel_catalogue_search[data-complete] input[name=search]": { "t-on-input": this.filter },
+        ".o_channel_catalogue_search[data-complete] ~ .o_channel_categories .o_channel_category": {
+            "t-on-click.prevent": this.selectCategory,
+        },
     };
 
     start() {
@@ -22,10 +30,39 @@ export class DistributionChannelOrder extends Interaction {
     }
 
     step(ev, delta) {
-        const input = ev.currentTarget.closest(".o_channel_qty").querySelector("input");
-        const value = Math.max(0, (parseFloat(input.value) || 0) + delta);
+        const box = ev.currentTarget.closest(".o_channel_qty");
+        const input = box.querySelector("input");
+        const step = parseFloat(box.dataset.step) || 1;
+        const value = Math.max(0, (parseFloat(input.value) || 0) + delta * step);
         input.value = value ? String(value) : "";
         this.refresh();
+    }
+
+    selectCategory(ev) {
+        for (const chip of this.el.querySelectorAll(".o_channel_category")) {
+            const active = chip === ev.currentTarget;
+            chip.classList.toggle("btn-primary", active);
+            chip.classList.toggle("btn-outline-secondary", !active);
+        }
+        this.filter();
+    }
+
+    filter() {
+        const text = (this.el.querySelector(".o_channel_catalogue_search input[name=search]").value || "")
+            .trim()
+            .toLowerCase();
+        const chip = this.el.querySelector(".o_channel_category.btn-primary");
+        const category = chip ? chip.dataset.category : "";
+        let shown = 0;
+        for (const line of this.el.querySelectorAll(".o_channel_product")) {
+            const match =
+                (!text || (line.dataset.search || "").includes(text)) &&
+                (!category || line.dataset.category === category);
+            line.classList.toggle("d-none", !match);
+            line.classList.toggle("d-flex", match);
+            shown += match ? 1 : 0;
+        }
+        this.el.querySelector(".o_channel_no_match").classList.toggle("d-none", shown > 0);
     }
 
     refresh() {
