@@ -61,10 +61,15 @@ class TestOrderingPortal(DistributionSaleHttpCommon):
     def test_reorder_prefills(self):
         order = self.members["dl_hz"].with_user(self.users["dl_hz"])._portal_submit_order([(self.product_a, 7)])
         self.authenticate("portal_dl_hz", "portal_dl_hz")
+        reorder_url = f"/my/channel/order?reorder_model=distribution.channel.order&amp;reorder_id={order.id}"
+        catalogue = self.url_open("/my/channel/order").text
+        self.assertIn("o_channel_reorder_link", catalogue, "the catalogue offers the last orders to order again")
+        self.assertIn(reorder_url, catalogue)
         response = self.url_open(f"/my/channel/order?reorder_model=distribution.channel.order&reorder_id={order.id}")
         self.assertIn("PA-001,7", response.text)
         # someone else's order cannot be copied
         self.authenticate("portal_dl_nj", "portal_dl_nj")
+        self.assertNotIn(reorder_url, self.url_open("/my/channel/order").text)
         response = self.url_open(f"/my/channel/order?reorder_model=distribution.channel.order&reorder_id={order.id}")
         self.assertNotIn("PA-001,7", response.text)
 
