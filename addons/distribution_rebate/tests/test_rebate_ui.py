@@ -116,3 +116,24 @@ class TestRebatePortalPage(RebateCommon, DistributionHttpCommon):
         self.assertEqual(texts(per_unit_card, "o_rebate_basis"), ["5 units"])
         self.assertFalse(texts(per_unit_card, "o_rebate_adjustments"))
         self.assertNotIn("0000", tree.text_content())
+
+
+@tagged("post_install", "-at_install")
+class TestRebatePhone(RebateCommon, DistributionHttpCommon):
+    """My Rebates on a phone (390 × 844, touch): what this quarter earned and the next tier, no sideways scroll."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_my_rebates_on_a_phone(self):
+        today = fields.Date.today()
+        agreement = self._agreement(
+            name="Phone volume rebate", rebate_type="stepped_retro",
+            date_start=today.replace(month=1, day=1), date_end=today.replace(month=12, day=31),
+            tiers=[(0, 1.0), (10000, 2.0), (50000, 3.0)],
+        )
+        # this quarter: 30,000 + the 100 of the common set-up
+        self._invoice("dl_hz", today, [(self.product_a, 30, 1000.0)])
+        computation = self._compute(agreement, up_to=today).filtered(lambda c: c.date_from <= today <= c.date_to)
+        self.assertEqual((computation.amount, computation.next_threshold), (602.0, 50000.0))
+        self.start_tour("/my/rebates", "distribution_rebate_portal_phone", login="portal_dl_hz")

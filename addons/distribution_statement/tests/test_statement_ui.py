@@ -100,3 +100,22 @@ class TestStatementTour(StatementCommon, DistributionHttpCommon):
         self.assertTrue(amounts[1].startswith("-") or "-" in amounts[1], amounts[1])
         for english in (">Closing balance<", ">Opening balance<", ">Amount<"):
             self.assertNotIn(english, page)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementPhone(StatementCommon, DistributionHttpCommon):
+    """A dealer confirms last month's statement on a phone (390 × 844, touch)."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_confirm_on_a_phone(self):
+        last_month = fields.Date.today().replace(day=1) - timedelta(days=1)
+        self._invoice("dl_hz", last_month.replace(day=10), [(self.product_a, 10, 100.0)])
+        statement = self.env["distribution.statement"]._generate(
+            self.members["dl_hz"], last_month.replace(day=1), last_month, self.env.company
+        )["new"]
+        statement.action_send()
+        self.assertEqual((statement.state, statement.closing_balance), ("sent", 1000.0))
+        self.start_tour("/my/statements", "distribution_statement_confirm_phone", login="portal_dl_hz")
+        self.assertEqual((statement.state, statement.confirmed_by_id), ("confirmed", self.users["dl_hz"]))

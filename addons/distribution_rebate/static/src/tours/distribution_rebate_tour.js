@@ -1,6 +1,7 @@
 import { registry } from "@web/core/registry";
 import { openMenuSteps } from "@distribution_core/tours/menu_utils";
 import { stepUtils } from "@web_tour/tour_utils";
+import { assertNoSideScroll, assertOnScreen } from "@distribution_core/tours/phone_utils";
 
 // A channel manager creates a tiered agreement, computes the period and settles it.
 registry.category("web_tour.tours").add("distribution_rebate_agreement_settle", {
@@ -116,6 +117,32 @@ registry.category("web_tour.tours").add("distribution_rebate_portal", {
         {
             content: "The credit note",
             trigger: ".o_portal_rebates a.o_rebate_credit_note",
+        },
+    ],
+});
+
+// On a phone, the dealer reads what this quarter earned and how far the next tier is, without
+// scrolling sideways.
+registry.category("web_tour.tours").add("distribution_rebate_portal_phone", {
+    url: "/my/rebates",
+    steps: () => [
+        {
+            content: "This quarter's card: earned and the next tier, on screen",
+            trigger: ".o_rebate_computation:has(.o_rebate_earned:contains(602.00)) .o_rebate_next_tier:contains(19,900.00 more to reach 50,000)",
+            run({ anchor }) {
+                assertNoSideScroll("My Rebates");
+                const card = anchor.closest(".o_rebate_computation");
+                for (const part of [".o_rebate_earned", ".o_rebate_next_tier", ".o_rebate_rate_applied", ".o_rebate_basis"]) {
+                    assertOnScreen(card.querySelector(part));
+                }
+            },
+        },
+        {
+            content: "The tiers are listed",
+            trigger: ".o_portal_rebates .o_rebate_tiers:contains(50,000)",
+            run({ anchor }) {
+                assertOnScreen(anchor);
+            },
         },
     ],
 });

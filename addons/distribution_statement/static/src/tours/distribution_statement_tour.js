@@ -1,6 +1,7 @@
 import { registry } from "@web/core/registry";
 import { openMenuSteps } from "@distribution_core/tours/menu_utils";
 import { stepUtils } from "@web_tour/tour_utils";
+import { phoneCheck } from "@distribution_core/tours/phone_utils";
 
 // An accountant runs last month's statements and sends them.
 registry.category("web_tour.tours").add("distribution_statement_run", {
@@ -134,5 +135,39 @@ registry.category("web_tour.tours").add("distribution_statement_confirm", {
             content: "Confirmed",
             trigger: ".o_portal_statement .alert-success:contains(the statement is confirmed)",
         },
+    ],
+});
+
+// On a phone, the dealer finds last month's statement, reads what it owes and confirms it.
+registry.category("web_tour.tours").add("distribution_statement_confirm_phone", {
+    url: "/my/statements",
+    steps: () => [
+        phoneCheck(
+            "My Statements fits the phone, the closing balance in view",
+            ".o_portal_statements .o_statement_row:contains(Sent) .o_statement_row_closing:contains(1,000.00)",
+            [".o_statement_row .o_statement_row_closing"],
+        ),
+        {
+            content: "Open the statement",
+            trigger: ".o_portal_statements .o_statement_row a",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        phoneCheck(
+            "What the dealer owes comes first; the entries' balance and the confirm button are on screen",
+            ".o_statement_summary .o_statement_summary_closing:contains(1,000.00)",
+            [".o_statement_summary_closing", ".o_statement_line_amount", ".o_statement_closing", ".o_statement_confirm"],
+        ),
+        {
+            content: "Confirm",
+            trigger: ".o_portal_statement button.o_statement_confirm",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        phoneCheck(
+            "Confirmed",
+            ".o_portal_statement .alert-success:contains(the statement is confirmed)",
+            [".o_portal_statement .o_statement_state"],
+        ),
     ],
 });
