@@ -19,6 +19,8 @@ the exit status is the number of failures (capped at 100).
 
 Drives Chromium through the Chrome DevTools protocol (websocket-client, which Odoo needs
 anyway); Chromium is $CHROMIUM or the first of chromium, chromium-browser, google-chrome.
+The browser is in the demo users' time zone (Asia/Shanghai): Odoo sets a user's time zone
+from the browser's at the first login, so a browser in UTC would leave every demo user in UTC.
 """
 
 import argparse
@@ -35,6 +37,9 @@ import xmlrpc.client
 from urllib.parse import urljoin, urlparse
 
 import websocket
+
+# The demo users' time zone (distribution_core's demo/res_users*.xml), the browser's too.
+TIME_ZONE = "Asia/Shanghai"
 
 # Console messages that are not errors of the page under test.
 IGNORED_CONSOLE = (
@@ -86,6 +91,7 @@ class Browser:
              "--window-size=1366,900", "--remote-debugging-port=0", f"--user-data-dir={self.profile}",
              "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=dict(os.environ, TZ=TIME_ZONE),
         )
         port_file = os.path.join(self.profile, "DevToolsActivePort")
         deadline = time.monotonic() + 30
@@ -101,6 +107,8 @@ class Browser:
         self.events = []
         for domain in ("Page", "Runtime", "Network", "Log"):
             self.call(f"{domain}.enable")
+        # the page's Intl time zone, which Odoo's login page puts in its `tz` cookie
+        self.call("Emulation.setTimezoneOverride", timezoneId=TIME_ZONE)
 
     def close(self):
         try:

@@ -34,7 +34,15 @@
         "views/portal_templates.xml",
     ],
     "demo": [
-        "demo/distribution_demo.xml",
+        # the network demo, in this order (each file refers to the records of the ones before)
+        "demo/res_company_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/distribution_territory_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/distribution_member_demo.xml",
+        "demo/res_users_portal_demo.xml",
+        "demo/product_demo.xml",
+        "demo/distribution_onboarding_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

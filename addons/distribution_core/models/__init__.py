@@ -5,7 +5,6 @@ from . import distribution_invitation
 from . import distribution_application
 from . import res_partner
 from . import account_move
-from . import distribution_demo
 from . import tier_definition
 from . import distribution_channel_dimension_mixin
 from . import distribution_sellout

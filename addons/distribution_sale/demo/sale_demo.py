@@ -26,11 +26,11 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 
-from odoo.addons.distribution_core.models.distribution_demo import (
+from odoo.addons.distribution_core.demo.network import (
     DEMO_CONTEXT,
-    MEMBERS,
-    PRODUCTS,
-    TERRITORIES,
+    MEMBER_CODES,
+    PRODUCT_CODES,
+    TERRITORY_CODES,
     xmlid_name,
 )
 
@@ -81,9 +81,9 @@ def generate(env):
         "manager": env.ref("distribution_core.demo_user_manager"),
         "east": env.ref("distribution_core.demo_user_east"),
     }
-    territories = {code: env.ref(f"distribution_core.demo_territory_{xmlid_name(code)}") for code, *_r in TERRITORIES}
-    members = {row["code"]: env.ref(f"distribution_core.demo_member_{xmlid_name(row['code'])}") for row in MEMBERS}
-    products = {code: env.ref(f"distribution_core.demo_product_{xmlid_name(code)}") for code, *_r in PRODUCTS}
+    territories = {code: env.ref(f"distribution_core.demo_territory_{xmlid_name(code)}") for code in TERRITORY_CODES}
+    members = {code: env.ref(f"distribution_core.demo_member_{xmlid_name(code)}") for code in MEMBER_CODES}
+    products = {code: env.ref(f"distribution_core.demo_product_{xmlid_name(code)}") for code in PRODUCT_CODES}
     users["team"] = _sales_setup(env, hq, users, products)
     _tier_pricelists(env, hq)
     _pricing(env, hq, territories, members, products)

@@ -1,9 +1,5 @@
 from odoo.tests import TransactionCase, tagged
 
-# distribution_core's demo generator, turned into data by its own change (issues #24, #26):
-# remove the name here when the model goes; the test then guards core too.
-CORE_PENDING = {"distribution.demo"}
-
 
 @tagged("post_install", "-at_install")
 class TestDemoIsData(TransactionCase):
@@ -29,7 +25,7 @@ class TestDemoIsData(TransactionCase):
             if "demo" not in name:
                 continue
             addons = {addon for addon, _cls in self._distribution_classes(name)}
-            if addons and not (addons == {"distribution_core"} and name in CORE_PENDING):
+            if addons:
                 offenders.append(f"{name} ({', '.join(sorted(addons))})")
         self.assertEqual(offenders, [], "demo-only models registered in every database")
 
