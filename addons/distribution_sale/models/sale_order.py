@@ -113,10 +113,25 @@ class SaleOrder(models.Model):
     def _search_channel_credit_exceeded(self, operator, value):
         if operator not in ("=", "!="):
             return NotImplemented
-        orders = self.search([("state", "in", ("draft", "sent")), ("channel_member_id", "!=", False)])
-        exceeded = orders.filtered("channel_credit_exceeded")
         positive = (operator == "=") == bool(value)
-        return [("id", "in" if positive else "not in", exceeded.ids)]
+        # Only members with a credit limit (their own, or their tier's) can exceed one: their exposure is
+        # read once, set-based. Every order of a member already above his limit is over it (the field
+        # says so whatever the order's state); a quotation is over it when its amount tips the member over.
+        Member = self.env["distribution.member"].sudo()
+        members = Member.search(
+            ["|", ("credit_limit", ">", 0), ("tier_id.default_credit_limit", ">", 0)]
+        )
+        exposure = members._credit_exposure_map() if members else {}
+        over, under = [], []
+        for member in members:
+            limit = member.credit_limit or member.tier_id.default_credit_limit
+            currency = member.company_id.currency_id or self.env.company.currency_id
+            (over if currency.compare_amounts(exposure.get(member.id, 0.0), limit) > 0 else under).append(member.id)
+        quotations = self.sudo().search(
+            [("state", "in", ("draft", "sent")), ("channel_member_id", "in", under)]
+        ) if under else self.browse()
+        domain = ["|", ("channel_member_id", "in", over), ("id", "in", quotations.filtered("channel_credit_exceeded").ids)]
+        return domain if positive else ["!", *domain]
 
     # ------------------------------------------------------------------
     # A channel user acts on the orders of his part of the channel only

@@ -70,7 +70,7 @@ class SaleOrderLine(models.Model):
         return self.price_unit * (1 - (self.discount or 0.0) / 100.0)
 
     @api.depends("product_id", "price_reduce_taxexcl", "price_unit", "discount", "product_uom_qty",
-                 "order_id.partner_id", "order_id.currency_id")
+                 "order_id.partner_id", "order_id.currency_id", "order_id.date_order")
     def _compute_channel_floor(self):
         Floor = self.env["distribution.price.floor"].sudo()
         for (member, company), lines in self.grouped(

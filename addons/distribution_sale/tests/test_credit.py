@@ -194,3 +194,40 @@ class TestCreditConcurrency(TransactionCase):
             with self.registry.cursor() as cleanup_cr:
                 self._cleanup(api.Environment(cleanup_cr, admin, {"tracking_disable": True}), ids, inactive)
                 cleanup_cr.commit()
+
+
+@tagged("post_install", "-at_install")
+class TestCreditExceededFilter(DistributionSaleCommon):
+    """The "Credit Limit Exceeded" filter finds exactly the orders whose field says so."""
+
+    def _order(self, member, qty):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": member.partner_id.id,
+                "order_line": [Command.create({"product_id": self.product_a.id, "product_uom_qty": qty})],
+            }
+        )
+
+    def test_filter_agrees_with_the_field(self):
+        self.env["tier.definition"].search([]).active = False
+        ga = self.members["ga"]
+        # the set-up's confirmed order and unpaid invoice of GA: 2,400 exposure
+        self.tier_ga.default_credit_limit = 5000.0
+        within, tipping = self._order(ga, 2), self._order(ga, 3)  # 4,700 and 5,850 with the exposure
+        others = self.env["sale.order"].search([("channel_member_id", "!=", False), ("id", "not in", (within | tipping).ids)])
+        orders = self.env["sale.order"].search([("channel_member_id", "!=", False)])
+        expected = orders.filtered("channel_credit_exceeded")
+        self.assertEqual(expected & (within | tipping), tipping)
+        found = self.env["sale.order"].search([("channel_credit_exceeded", "=", True)])
+        self.assertEqual(found, expected)
+        self.assertEqual(
+            self.env["sale.order"].search([("channel_credit_exceeded", "=", False), ("channel_member_id", "!=", False)]),
+            orders - expected,
+        )
+        # a member already above his limit: each of his orders is over it, confirmed ones too
+        ga.credit_limit = 1000.0
+        self.env.invalidate_all()
+        expected = orders.filtered("channel_credit_exceeded")
+        self.assertLessEqual(self.orders["ga"] | within | tipping, expected)
+        self.assertEqual(self.env["sale.order"].search([("channel_credit_exceeded", "=", True)]), expected)
+        self.assertTrue(others, "orders of other members are part of the comparison")
