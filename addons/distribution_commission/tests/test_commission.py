@@ -17,6 +17,8 @@ class CommissionCommon(DistributionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the test user also sells (with distribution_sale installed, his channel manager group implies it)
+        cls.env.user.sudo().group_ids = [Command.link(cls.env.ref("sales_team.group_sale_salesman_all_leads").id)]
         cls.env["tier.definition"].search([]).active = False
         company = cls.env.company
         cls.expense = cls.env["account.account"].create(

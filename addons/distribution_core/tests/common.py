@@ -104,7 +104,8 @@ class DistributionCommon(AccountTestInvoicingCommon):
                 cls.env, login=f"portal_{key}", groups="base.group_portal", partner_id=contact.id,
                 company_id=cls.env.company.id, company_ids=[Command.set(cls.env.company.ids)],
             )
-            if "sale.order" in cls.env:  # distribution_sale (ordering) installed: the member's sell-in
+            if "sale.order" in cls.env and "channel_member_id" in cls.env["sale.order"]._fields:
+                # distribution_sale (channel ordering) installed, not just Odoo's sale: the member's sell-in
                 order = cls.env["sale.order"].create(
                     {
                         "partner_id": company.id,

@@ -1,5 +1,7 @@
 from . import rebate_math
 from . import res_company
+from . import res_config_settings
+from . import tier_definition
 from . import account_move_line
 from . import rebate_agreement
 from . import rebate_computation
