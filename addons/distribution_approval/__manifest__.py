@@ -21,6 +21,7 @@
         "views/tier_definition_views.xml",
         "views/tier_review_views.xml",
         "views/distribution_approval_delegation_views.xml",
+        "views/portal_templates.xml",
     ],
     "installable": True,
 }

@@ -242,6 +242,37 @@ class TierReview(models.Model):
         }
 
     # ------------------------------------------------------------------
+    # Portal: "My Approvals"
+    # ------------------------------------------------------------------
+    @api.model
+    def _dms_portal_reviews(self):
+        """The pending reviews the current user may decide now, on documents of every model
+        that opts in to the channel's approvals: he is among the reviewers the engine computed,
+        and it is his step (what Validate / Reject would act on). Oldest first."""
+        user = self.env.user
+        reviews = self.sudo().search(
+            [("reviewer_ids", "in", user.ids), ("status", "=", "pending"), ("can_review", "=", True)],
+            order="create_date, id",
+        )
+        result = self.sudo().browse()
+        for model, group in reviews.grouped("model").items():
+            if not opted_in(self.env, model):
+                continue
+            documents = self.env[model].sudo().browse(group.mapped("res_id")).exists()
+            sequences = {document.id: document._get_sequences_to_approve(user) for document in documents}
+            result |= group.filtered(lambda r, s=sequences: r.sequence in s.get(r.res_id, ()))
+        return reviews & result
+
+    def _dms_portal_rows(self):
+        """[(review, summary)] of self for the portal page (see ``_dms_portal_approval_summary``),
+        one summary query per model."""
+        summaries = {}
+        for model, group in self.grouped("model").items():
+            documents = self.env[model].sudo().browse(group.mapped("res_id"))
+            summaries[model] = documents._dms_portal_approval_summary()
+        return [(review, summaries[review.model][review.res_id]) for review in self]
+
+    # ------------------------------------------------------------------
     # Escalation
     # ------------------------------------------------------------------
     def _dms_deadline(self, hours):

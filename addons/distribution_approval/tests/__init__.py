@@ -1,1 +1,2 @@
 from . import test_approval_engine
+from . import test_portal_approvals

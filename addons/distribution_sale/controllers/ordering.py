@@ -16,28 +16,14 @@ CHANNEL_ORDER_ACTIONS = {
 
 
 class DistributionOrdering(DistributionSalePortal):
-    """Ordering from the channel supplier, channel orders and approvals in the portal."""
-
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "channel_approval_count" in counters:
-            values["channel_approval_count"] = len(self._my_reviews())
-        return values
+    """Ordering from the channel supplier and channel orders in the portal (their approvals are
+    decided under My Approvals, a page of distribution_approval)."""
 
     def _member_or_404(self):
         member = request.env["distribution.member"]._for_user()
         if not member:
             raise request.not_found()
         return member
-
-    def _my_reviews(self):
-        user = request.env.user
-        reviews = (
-            request.env["tier.review"]
-            .sudo()
-            .search([("reviewer_ids", "in", user.ids), ("status", "=", "pending"), ("can_review", "=", True)])
-        )
-        return reviews.filtered(lambda r: r.model in ("distribution.channel.order", "sale.order"))
 
     CATALOGUE_LIMIT = 200
 
@@ -259,36 +245,3 @@ class DistributionOrdering(DistributionSalePortal):
         if action == "draft":
             return request.redirect(f"/my/channel/order?reorder_model=distribution.channel.order&reorder_id={order_id}")
         return request.redirect(f"/my/channel/orders/{order_id}")
-
-    @http.route(["/my/approvals"], type="http", auth="user", website=True)
-    def portal_my_approvals(self, error=None, **kwargs):
-        reviews = self._my_reviews()
-        rows = []
-        for review in reviews:
-            document = request.env[review.model].sudo().browse(review.res_id)
-            if review.model == "distribution.channel.order":
-                origin, amount = document.buyer_member_id.name, document.amount_total
-            else:
-                origin, amount = document.partner_id.commercial_partner_id.name, document.amount_total
-            rows.append((review, document, origin, amount))
-        values = self._prepare_portal_layout_values()
-        values.update({"page_name": "channel_approvals", "rows": rows, "reviews": reviews, "error": error})
-        return request.render("distribution_sale.portal_my_approvals", values)
-
-    @http.route(
-        ["/my/approvals/<int:review_id>/<string:decision>"], type="http", auth="user", website=True, methods=["POST"]
-    )
-    def portal_approval_decide(self, review_id, decision, reason=None, **kwargs):
-        review = self._my_reviews().filtered(lambda r: r.id == review_id)
-        if not review or decision not in ("approve", "reject"):
-            raise request.not_found()
-        document = request.env[review.model].sudo().browse(review.res_id)
-        try:
-            if decision == "approve":
-                document._dms_approve()
-            else:
-                document._dms_reject(reason)
-        except (UserError, AccessError) as error:
-            request.env.cr.rollback()
-            return request.redirect(f"/my/approvals?error={quote(str(error))}")
-        return request.redirect("/my/approvals")

@@ -255,6 +255,13 @@ class DistributionChannelOrder(models.Model):
         self._set_state("approved", date_approved=fields.Datetime.now())
         self._notify(lambda o: o.buyer_member_id, self.env._("All approvals given: the order is approved."))
 
+    def _dms_portal_approval_summary(self):
+        """My Approvals: the buyer (the sub-member who orders), its page for whoever may read it."""
+        result = super()._dms_portal_approval_summary()
+        for order in self.sudo():
+            result[order.id]["member"] = order.buyer_member_id.name
+        return result
+
     def _dms_on_rejected(self):
         reason = self.dms_rejection_reason or self.env._("Rejected by a reviewer.")
         self._set_state("rejected", reject_reason=reason)

@@ -313,6 +313,14 @@ class SaleOrder(models.Model):
         self.sudo().action_confirm()
         self.message_post(body=self.env._("All approvals given: the order is confirmed."))
 
+    def _dms_portal_approval_summary(self):
+        """My Approvals: the channel member who orders (else the customer), the total with taxes."""
+        result = super()._dms_portal_approval_summary()
+        for order in self.sudo():
+            if order.channel_member_id:
+                result[order.id]["member"] = order.channel_member_id.name
+        return result
+
     def _dms_on_rejected(self):
         self.message_post(
             body=self.env._("Approval refused: %(reason)s", reason=self.dms_rejection_reason or "-")

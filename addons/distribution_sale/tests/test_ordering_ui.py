@@ -75,6 +75,30 @@ class TestOrderingPortal(DistributionSaleHttpCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestPhoneApprovalTour(DistributionSaleHttpCommon):
+    """My Approvals on a phone: a distributor approves its dealer's order with a tap."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_distributor_approves_on_a_phone(self):
+        self.env["tier.definition"].search([]).active = False
+        self.env["tier.definition"].create(
+            {
+                "name": "Distributor approves",
+                "model_id": self.env.ref("distribution_sale.model_distribution_channel_order").id,
+                "review_type": "parent_portal",
+                "definition_domain": "[]",
+            }
+        )
+        order = self.members["dl_hz"].with_user(self.users["dl_hz"])._portal_submit_order([(self.product_a, 3)])
+        self.assertEqual((order.state, order.review_ids.reviewer_ids), ("submitted", self.users["rd_zj"]))
+        self.start_tour("/my/approvals", "distribution_portal_approve_phone", login="portal_rd_zj")
+        self.assertEqual(order.state, "approved")
+        self.assertEqual(order.review_ids.done_by, self.users["rd_zj"])
+
+
+@tagged("post_install", "-at_install")
 class TestSellInApprovalTour(DistributionSaleHttpCommon):
     def test_channel_manager_approves_large_order(self):
         self.env["tier.definition"].search([]).active = False

@@ -75,6 +75,55 @@ registry.category("web_tour.tours").add("distribution_portal_approve", {
     ],
 });
 
+// On a phone (390 px wide), the distributor approves its dealer's order from My Approvals: one card
+// per approval, the order, the dealer and the amount first, both buttons on screen without
+// scrolling sideways.
+registry.category("web_tour.tours").add("distribution_portal_approve_phone", {
+    url: "/my/approvals",
+    steps: () => [
+        {
+            content: "The dealer's order is a card: the order, the dealer, the amount",
+            trigger: ".o_dms_approval_card:contains(Hangzhou Dealer) .o_channel_approval_amount",
+        },
+        {
+            content: "No table on a phone",
+            trigger: ".o_dms_approvals:has(.o_dms_approval_table:not(:visible))",
+        },
+        {
+            content: "Nothing wider than the screen, both buttons within it",
+            trigger: ".o_dms_approval_card:contains(Hangzhou Dealer) button.o_channel_review_approve",
+            run() {
+                const width = document.documentElement.clientWidth;
+                if (width > 400) {
+                    throw new Error(`the page is ${width} px wide, not a phone's`);
+                }
+                if (document.documentElement.scrollWidth > width) {
+                    throw new Error(`the page scrolls sideways: ${document.documentElement.scrollWidth} px > ${width} px`);
+                }
+                const card = [...document.querySelectorAll(".o_dms_approval_card")].find((el) =>
+                    el.textContent.includes("Hangzhou Dealer")
+                );
+                for (const selector of ["button.o_channel_review_approve", ".o_channel_review_reject summary"]) {
+                    const box = card.querySelector(selector).getBoundingClientRect();
+                    if (box.width === 0 || box.left < 0 || box.right > width) {
+                        throw new Error(`${selector} is not within the screen: ${box.left}-${box.right} of ${width} px`);
+                    }
+                }
+            },
+        },
+        {
+            content: "Approve with a tap",
+            trigger: ".o_dms_approval_card:contains(Hangzhou Dealer) button.o_channel_review_approve",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Nothing left to approve",
+            trigger: ".o_channel_approvals:contains(Nothing waits for your approval)",
+        },
+    ],
+});
+
 // HQ's channel manager approves a large sell-in order from the approval queue; the order confirms.
 registry.category("web_tour.tours").add("distribution_backend_approve_sell_in", {
     url: "/odoo",
