@@ -10,3 +10,4 @@ from . import test_portal_scopes
 from . import test_ui
 from . import test_i18n_override
 from . import test_approval_rpc
+from . import test_approval_concurrency
