@@ -75,18 +75,7 @@ class TestPublicationPortalBypass(ApplicationMixin, DistributionSaleCommon):
         cls.env["tier.definition"].search([]).active = False
 
     def test_price_publication(self):
-        self.env["tier.definition"].create(
-            {"name": "Channel user checks prices",
-             "model_id": self.env.ref("distribution_sale.model_distribution_price_publication").id,
-             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
-        )
-        pricelist = self.env["product.pricelist"].create({"name": "Dealers (test)"})
-        publication = self.env["distribution.price.publication"].create(
-            {"name": "Prices up", "effective_date": "2099-01-01",
-             "line_ids": [Command.create({"pricelist_id": pricelist.id, "product_id": self.product_a.id,
-                                          "new_price": 900.0})]}
-        )
-        publication.with_user(self.channel_manager).action_submit()
+        publication = self._submitted_publication()
         self._try_everything(publication, self.channel_user)
         self.assertEqual(publication.validation_status, "pending")
         self.assertNotEqual(publication.state, "approved")
