@@ -43,6 +43,8 @@
         "demo/res_users_portal_demo.xml",
         "demo/product_demo.xml",
         "demo/distribution_onboarding_demo.xml",
+        # the brand's logo, and its company behind the public pages (after the company exists)
+        "demo/brand_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
