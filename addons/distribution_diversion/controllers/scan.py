@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 from odoo import http
 from odoo.http import request
 
+from ..tools.unit_codes import normalize_unit_code
+
 # HTTP status of each verdict: a malformed code is the client's error, an unknown one is not found
 STATUS = {"malformed": 400, "unknown": 404, "genuine": 200, "sold": 200}
 
@@ -74,6 +76,17 @@ class DistributionScan(http.Controller):
         accept = request.httprequest.accept_mimetypes
         return accept.best == "application/json"
 
+    def _page_company(self, answer, code):
+        """The company the page speaks for (header logo, footer name): the brand that issued a
+        verified code, else the visitor's company (for an anonymous visitor, the Public user's)."""
+        if answer and answer.get("result") in ("genuine", "sold"):
+            issued = request.env["distribution.code"].sudo().search(  # sudo: the scanner is anonymous
+                [("name", "=", normalize_unit_code(code)[:64])], limit=1
+            ).company_id
+            if issued:
+                return issued.sudo()
+        return request.env.company.sudo()
+
     def _render_page(self, status=200, answer=None, code="", headers=None):
         return request.render(
             "distribution_diversion.scan_page",
@@ -82,6 +95,7 @@ class DistributionScan(http.Controller):
                 "code": code,
                 "status": status,
                 "legacy_codes": request.env["distribution.code"].sudo()._accepts_legacy_codes(),
+                "res_company": self._page_company(answer, code),
             },
             status=status,
             headers=headers,

@@ -2,6 +2,7 @@ import json
 import secrets
 from datetime import date, datetime
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -429,6 +430,33 @@ class TestDiversionHttp(DiversionCommon, DistributionHttpCommon):
         response = self.url_open("/dist/scan/0O0?format=json", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
         self.assertEqual(response.status_code, 400)
         self.assertTrue(response.json()["message"].startswith("这不是有效的防窜码"))
+
+    def test_public_page_speaks_for_the_brand(self):
+        """A consumer checking a code meets the brand that issued it (its name in the footer, its
+        logo in the header), not the company of the Public user (Odoo's main company); the empty
+        form is the visitor's company's page, i.e. the Public user's."""
+        brand = self.env["res.company"].create({"name": "Brand Tea Co. (test)"})
+        public_company = self.env.ref("base.public_user").sudo().company_id
+        self.assertNotEqual(public_company, brand)
+        code = self._code()
+        code.sudo().company_id = brand
+        page = self.url_open(f"/dist/scan/{code.name}").text
+        self.assertIn("o_dist_scan_genuine", page)
+        self.assertIn("Brand Tea Co. (test)", page)
+        self.assertIn(f"/logo.png?company={brand.id}", page)
+        self.assertNotIn(public_company.name, page)
+        # no code yet, or a code nobody issued: the Public user's company
+        for url in ("/dist/scan", f"/dist/scan?code={self._code_text()}"):
+            page = self.url_open(url).text
+            self.assertIn(public_company.name, page)
+            self.assertNotIn("Brand Tea Co. (test)", page)
+        # a database whose Public user belongs to the brand shows the brand there too
+        self.env.ref("base.public_user").sudo().write(
+            {"company_ids": [Command.link(brand.id)], "company_id": brand.id}
+        )
+        page = self.url_open("/dist/scan").text
+        self.assertIn("Brand Tea Co. (test)", page)
+        self.assertIn(f"/logo.png?company={brand.id}", page)
 
     def test_rate_limit(self):
         self.env["ir.config_parameter"].sudo().set_param("distribution_diversion.scan_rate_limit", "3")
