@@ -48,6 +48,15 @@ class ReferralLanding(http.Controller):
 
 
 class ReferralSignup(AuthSignupHome):
+    def get_auth_signup_qcontext(self):
+        """The sign-up page of a referred visitor is the brand's page (the promoter's company), as the
+        landing page that sent him there."""
+        qcontext = super().get_auth_signup_qcontext()
+        promoter, _clicked_at = referral_from_session()
+        if promoter and not qcontext.get("token"):
+            qcontext["res_company"] = promoter.company_id.sudo()
+        return qcontext
+
     def _signup_with_values(self, token, values, do_login):
         promoter, clicked_at = referral_from_session()
         if promoter and not token:

@@ -77,6 +77,11 @@ class TestCommissionTour(CommissionCommon, DistributionHttpCommon):
         self.assertEqual(landing.status_code, 200)
         self.assertIn("Brand Tea Co. (test)", landing.text)
         self.assertNotIn(main.name, landing.text)
+        self.assertIn(f"/logo.png?company={brand.id}", landing.text)
+        # the sign-up form it leads to shows the brand's logo
+        signup = self.url_open("/web/signup")
+        self.assertEqual(signup.status_code, 200)
+        self.assertIn(f"/web/binary/company_logo?company={brand.id}", signup.text)
         csrf = self._csrf("/web/signup")
         response = self.url_open(
             "/web/signup",
