@@ -195,10 +195,29 @@ class TestStatements(StatementCommon):
         )[0].decode()
         self.assertIn(statement.name, html)
         self.assertIn(statement.amount_in_words, html)
+        self.assertIn("Company seal", html)
         workbook = zipfile.ZipFile(io.BytesIO(statement.xlsx_attachment_id.raw))
         sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
         self.assertIn("<v>1234.5</v>", sheet)
         self.assertIn(statement.partner_id.name, workbook.read("xl/sharedStrings.xml").decode())
+
+    def test_pdf_names_its_issuer(self):
+        """The statement says who issues it (name, address, tax id, phone) and keeps a place for the
+        issuer's seal, whatever external layout the company chose."""
+        self.env.company.write({
+            "name": "华夏优品总部 (test)", "street": "文三路 90 号", "city": "杭州市", "zip": "310012",
+            "vat": "91330106MA2B3C4D5E", "phone": "+86 571 8888 0000",
+        })
+        self._invoice("dl_hz", "2025-03-05", [(self.product_a, 1, 10.0)])
+        self._generate(date_to=date(2025, 3, 31))
+        statement = self._statements()
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "distribution_statement.action_report_distribution_statement", statement.ids
+        )[0].decode()
+        issuer = html[html.index("o_distribution_statement_issuer"):]
+        for text in ("Issued by", "华夏优品总部 (test)", "文三路 90 号", "杭州市", "Tax ID", "91330106MA2B3C4D5E",
+                     "+86 571 8888 0000", "o_issuer_seal", "Company seal"):
+            self.assertIn(text, issuer)
 
     def test_dispute_resolve_and_confirm(self):
         invoice = self._invoice("dl_hz", "2025-03-05", [(self.product_a, 10, 100.0)])

@@ -14,7 +14,8 @@ from .common import StatementCommon
 
 # English words of these documents that a Chinese reader must never meet
 ENGLISH = ("Statement of account", "Statement of Account", "Opening balance", "Closing balance", "Dear",
-           "Please", "Your dispute was answered", "Invoice", "Balance", "Due Date", "Reminder")
+           "Please", "Your dispute was answered", "Invoice", "Balance", "Due Date", "Reminder", "Issued by",
+           "Company seal", "Tax ID")
 
 
 @tagged("post_install", "-at_install")
@@ -63,7 +64,7 @@ class TestStatementLanguage(StatementCommon):
         html = self.env["ir.actions.report"]._render_qweb_html(
             "distribution_statement.action_report_distribution_statement", statement.ids
         )[0].decode()
-        self.assertChinese(html, "期初余额", "2025/03/05")
+        self.assertChinese(html, "期初余额", "2025/03/05", "出具单位", "公章")
         # the XLSX copy, made when the English accountant ran the statements
         workbook = zipfile.ZipFile(io.BytesIO(statement.xlsx_attachment_id.raw))
         strings = workbook.read("xl/sharedStrings.xml").decode()
