@@ -351,9 +351,23 @@ class Smoke:
             self.fail("(public)", "/dist/scan", "no demo unit code found")
             return
         self.browser.call("Network.clearBrowserCookies")
-        self.open("(public)", f"/dist/scan/{code}",
-                  "document.readyState === 'complete' && location.pathname === '/dist/scan' && document.querySelector('main')",
-                  label="/dist/scan/<demo code>")
+        label = "/dist/scan/<demo code>"
+        if not self.open("(public)", f"/dist/scan/{code}",
+                         "document.readyState === 'complete' && location.pathname === '/dist/scan' && document.querySelector('main')",
+                         label=label):
+            return
+        # the page speaks for the brand that issued the code: its name in the footer, its logo in the header
+        self.checked += 1
+        company_id, company_name = self.rpc("distribution.code", "search_read", [("name", "=", code)],
+                                            fields=["company_id"])[0]["company_id"]
+        shown = self.browser.evaluate(
+            "[(document.querySelector('.o_footer_copyright_name') || {}).innerText || '',"
+            " (document.querySelector('header .navbar-brand img') || {}).getAttribute?.('src') || '']"
+        ) or ["", ""]
+        if company_name not in shown[0] or f"company={company_id}" not in shown[1]:
+            self.fail("(public)", label, f"the page does not bear the brand {company_name}: footer {shown[0]!r}, logo {shown[1]!r}")
+        else:
+            self.ok("(public)", label, f"bears the brand {company_name}")
 
     def rpc(self, model, method, *args, **kwargs):
         if not getattr(self, "_uid", None):

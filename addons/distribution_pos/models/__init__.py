@@ -7,3 +7,4 @@ from . import pos_order
 from . import pos_replenishment
 from . import res_config_settings
 from . import product_template
+from . import res_company
