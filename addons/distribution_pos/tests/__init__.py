@@ -5,3 +5,4 @@ from . import test_pos_price_control
 from . import test_pos_replenish
 from . import test_pos_replenishment
 from . import test_pos_brand
+from . import test_pos_phone
