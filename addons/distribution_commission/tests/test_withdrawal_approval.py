@@ -6,6 +6,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.distribution_core.tests.common import DistributionHttpCommon
+
 from .test_commission import CommissionCommon
 
 # what a client could put in the context of an RPC call to switch a check off
@@ -19,8 +21,10 @@ BYPASS_CONTEXT = {
 REFUSED = UserError
 
 
-@tagged("post_install", "-at_install")
-class TestWithdrawalApprovalBypass(CommissionCommon):
+class WithdrawalApprovalCommon(CommissionCommon):
+    """A withdrawal of the promoter (mid) waiting for the approval of the team's leads: the
+    recruiter (top) and the promoter himself, who never reviews his own request."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -64,6 +68,10 @@ class TestWithdrawalApprovalBypass(CommissionCommon):
         self.assertEqual(self.commission.state, "available")
         self.assertEqual((self.mid.amount_withdrawn, self.mid.amount_available), (0.0, 80.0))
 
+
+
+@tagged("post_install", "-at_install")
+class TestWithdrawalApprovalBypass(WithdrawalApprovalCommon):
     def test_pending_withdrawal_is_reviewed_by_the_other_lead(self):
         self.assertStillPending()
         self.assertEqual(self.review.requested_by, self.mid_user)
@@ -160,3 +168,32 @@ class TestWithdrawalApprovalBypass(CommissionCommon):
         self.assertEqual(self.withdrawal.dms_rejection_reason, "Bank account unverified")
         self.assertFalse(self.withdrawal.move_id)
         self.assertEqual(self.mid.amount_withdrawable, 80.0, "a rejected request no longer holds the money")
+
+
+@tagged("post_install", "-at_install")
+class TestWithdrawalOnMyApprovals(WithdrawalApprovalCommon, DistributionHttpCommon):
+    """The same withdrawal through the portal page My Approvals, over HTTP."""
+
+    def test_the_other_lead_approves_on_my_approvals(self):
+        for login in ("promoter_mid", "promoter_low"):
+            self.authenticate(login, login)
+            page = self.url_open("/my/approvals").text
+            self.assertIn("Nothing waits for your approval.", page)
+            self.assertNotIn(self.withdrawal.name, page)
+            csrf = self._csrf("/my/earnings")  # his page has nothing to approve, so no form
+            self.assertTrue(csrf)
+            response = self.url_open(f"/my/approvals/{self.review.id}/approve", data={"csrf_token": csrf})
+            self.assertEqual(response.status_code, 404)
+        self.assertStillPending()
+
+        self.authenticate("promoter_top", "promoter_top")
+        page = self.url_open("/my/approvals").text
+        card = page[page.index("o_dms_approval_card"):page.index("o_dms_approval_table")]
+        for shown in (self.withdrawal.name, "Commission Withdrawal", "Promoter", "50.00", "Leads check withdrawals"):
+            self.assertIn(shown, card)
+        csrf = self._csrf("/my/approvals")
+        response = self.url_open(f"/my/approvals/{self.review.id}/approve", data={"csrf_token": csrf})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Nothing waits for your approval.", response.text)
+        self.env.invalidate_all()
+        self.assertEqual((self.withdrawal.state, self.review.done_by), ("paid", self.top_user))

@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { openMenuSteps } from "@distribution_core/tours/menu_utils";
+import { phoneCheck } from "@distribution_core/tours/phone_utils";
 import { stepUtils } from "@web_tour/tour_utils";
 
 // A dealer orders from its distributor in the portal by pasting codes and using the catalogue.
@@ -89,28 +90,16 @@ registry.category("web_tour.tours").add("distribution_portal_approve_phone", {
             content: "No table on a phone",
             trigger: ".o_dms_approvals:has(.o_dms_approval_table:not(:visible))",
         },
-        {
-            content: "Nothing wider than the screen, both buttons within it",
-            trigger: ".o_dms_approval_card:contains(Hangzhou Dealer) button.o_channel_review_approve",
-            run() {
-                const width = document.documentElement.clientWidth;
-                if (width > 400) {
-                    throw new Error(`the page is ${width} px wide, not a phone's`);
-                }
-                if (document.documentElement.scrollWidth > width) {
-                    throw new Error(`the page scrolls sideways: ${document.documentElement.scrollWidth} px > ${width} px`);
-                }
-                const card = [...document.querySelectorAll(".o_dms_approval_card")].find((el) =>
-                    el.textContent.includes("Hangzhou Dealer")
-                );
-                for (const selector of ["button.o_channel_review_approve", ".o_channel_review_reject summary"]) {
-                    const box = card.querySelector(selector).getBoundingClientRect();
-                    if (box.width === 0 || box.left < 0 || box.right > width) {
-                        throw new Error(`${selector} is not within the screen: ${box.left}-${box.right} of ${width} px`);
-                    }
-                }
-            },
-        },
+        phoneCheck(
+            "Nothing wider than the screen; the amount and both buttons on screen, without scrolling",
+            ".o_dms_approval_card:contains(Hangzhou Dealer) button.o_channel_review_approve",
+            [
+                ".o_dms_approval_card .o_channel_approval_amount",
+                ".o_dms_approval_card button.o_channel_review_approve",
+                ".o_dms_approval_card .o_channel_review_reject summary",
+            ],
+            { vertically: true }
+        ),
         {
             content: "Approve with a tap",
             trigger: ".o_dms_approval_card:contains(Hangzhou Dealer) button.o_channel_review_approve",
