@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .channel_sales import PRODUCT_RANK_QUERY
 
@@ -442,44 +442,58 @@ class DistributionStockAnalysis(models.Model):
             totals[member_id][slow] = total
         members = self.env["distribution.member"].sudo().browse(member_ids)
         partners_by_member = self._member_portal_partners(members)
-        product_names = {
-            product.id: product.display_name
-            for product in self.env["product.product"]
-            .sudo()
-            .with_context(active_test=False)
-            .browse({line[0] for member_flags in flags.values() for lines in member_flags.values() for line in lines})
-        }
+        product_ids = {line[0] for member_flags in flags.values() for lines in member_flags.values() for line in lines}
+        product_names = {}  # {lang: {product id: name}}: product names are translatable
+
+        def names_in(lang):
+            if lang not in product_names:
+                products = self.env["product.product"].sudo().with_context(active_test=False, lang=lang).browse(product_ids)
+                product_names[lang] = {product.id: product.display_name for product in products}
+            return product_names[lang]
+
         activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("distribution.member")
-        today = fields.Date.context_today(self)
         activities = []
         for member in members:
             if member.id not in flags:
                 continue
             slow_count, hot_count = totals[member.id].get(True, 0), totals[member.id].get(False, 0)
-            body = self._flag_message_body(member, flags[member.id], slow_count, hot_count, product_names)
+            recipients = self.env["res.partner"].sudo().browse(partners_by_member.get(member.id, []))
+            # the member reads it in its own language, with dates in its own format and time zone
+            lang, tz = self._notice_lang_tz(member, recipients)
+            for_member = self.with_context(lang=lang, tz=tz)
+            body = for_member._flag_message_body(member, flags[member.id], slow_count, hot_count, names_in(lang))
             member.message_post(
                 body=body,
-                subject=self.env._("Channel inventory: new slow movers and hot items"),
-                partner_ids=partners_by_member.get(member.id, []),
+                subject=for_member.env._("Channel inventory: new slow movers and hot items"),
+                partner_ids=recipients.ids,
                 subtype_xmlid="mail.mt_comment",
                 message_type="comment",
             )
             if member.manager_id and activity_type:
+                # the channel manager's to-do: in the manager's language
+                manager = member.manager_id
+                for_manager = self.with_context(lang=manager.lang or self.env.lang, tz=manager.tz or tz)
+                if (manager.lang or self.env.lang) != lang:
+                    note = for_manager._flag_message_body(
+                        member, flags[member.id], slow_count, hot_count, names_in(for_manager.env.lang)
+                    )
+                else:
+                    note = body
                 activities.append(
                     {
                         "res_model_id": model_id,
                         "res_id": member.id,
                         "activity_type_id": activity_type.id,
-                        "user_id": member.manager_id.id,
-                        "date_deadline": today,
-                        "summary": self.env._(
+                        "user_id": manager.id,
+                        "date_deadline": fields.Date.context_today(for_manager),
+                        "summary": for_manager.env._(
                             "%(member)s: %(slow)s new slow mover(s), %(hot)s new hot item(s)",
                             member=member.name,
                             slow=slow_count,
                             hot=hot_count,
                         ),
-                        "note": body,
+                        "note": note,
                     }
                 )
         if activities:
@@ -510,9 +524,22 @@ class DistributionStockAnalysis(models.Model):
         return result
 
     @api.model
+    def _notice_lang_tz(self, member, recipients):
+        """The language and time zone of the member's notice (as its statements): the one language
+        its portal users read if they agree, else the member's (its company partner's); the same
+        for the time zone. Falls back to the sender's."""
+        langs = set(recipients.mapped("lang")) - {False}
+        lang = langs.pop() if len(langs) == 1 else member.partner_id.lang
+        lang = (lang and self.env["res.lang"]._get_code(lang)) or self.env.lang
+        zones = set(recipients.mapped("tz")) - {False}
+        tz = zones.pop() if len(zones) == 1 else member.partner_id.tz
+        return lang, tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
+
+    @api.model
     def _flag_message_body(self, member, flags, slow_count, hot_count, product_names):
-        """The HTML of a member's notification; flags = {is slow: [(product id, on hand, last outflow,
-        cover, velocity, suggested)]}, at most NOTIFY_MAX_LINES of each kind."""
+        """The HTML of a member's notification, in the context's language (dates in its format);
+        flags = {is slow: [(product id, on hand, last outflow, cover, velocity, suggested)]}, at
+        most NOTIFY_MAX_LINES of each kind."""
 
         def section(title, lines, count, describe):
             if not lines:
@@ -528,7 +555,7 @@ class DistributionStockAnalysis(models.Model):
                     "%(product)s: %(on_hand)s on hand, last sold on %(date)s, %(cover)s days of cover",
                     product=product_names[product_id],
                     on_hand=f"{on_hand:g}",
-                    date=last_date,
+                    date=format_date(self.env, last_date),
                     cover=f"{cover:.0f}" if velocity else "∞",
                 )
             return self.env._(

@@ -319,6 +319,39 @@ class TestStockAnalysis(StockAnalysisScenario, DistributionCommon):
         self._refresh()
         self.assertEqual(len(self._flag_messages(self.dl)), 2)
 
+    def test_notice_in_each_recipients_language(self):
+        """The nightly notice goes out in the language of the member it is for, dates in its format
+        and time zone (#29): the Zhejiang distributor reads Chinese, the general agent English; the
+        channel manager's to-do is in the manager's (English) whoever the member is."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["distribution_stock"], ["zh_CN"], overwrite=True)
+        self.rd.partner_id.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
+        self.users["rd_zj"].partner_id.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
+        self.ga.partner_id.write({"lang": "en_US", "tz": "UTC"})
+        self.users["ga"].partner_id.write({"lang": "en_US", "tz": "UTC"})
+        self.channel_manager.sudo().write({"lang": "en_US", "tz": "UTC"})
+        self._refresh()
+        chinese = self.env["mail.message"].search(
+            [("model", "=", "distribution.member"), ("res_id", "=", self.rd.id), ("subject", "=", "渠道库存：新增滞销品与畅销品")]
+        )
+        self.assertEqual(len(chinese), 1)
+        body = str(chinese.body)
+        for word in ("新增滞销品", "新增畅销品", "现有库存", "建议订货"):
+            self.assertIn(word, body)
+        for word in ("New slow movers", "New hot items", "on hand", "last sold", "days of cover", "suggested order"):
+            self.assertNotIn(word, body)
+        # SAP2, last sold 25 days ago: the date in the Chinese format
+        self.assertIn(self._day(25).strftime("%Y/%m/%d"), body)
+        english = self._flag_messages(self.ga)
+        self.assertEqual(len(english), 1)
+        self.assertIn("New hot items", str(english.body))
+        self.assertNotIn("新增", str(english.body))
+        # the manager's to-do about the Chinese member: in English
+        activity = self._flag_activities(self.rd)
+        self.assertEqual(activity.summary, "Zhejiang Distributor: 3 new slow mover(s), 1 new hot item(s)")
+        self.assertIn("New slow movers", str(activity.note))
+        self.assertIn(self._day(25).strftime("%m/%d/%Y"), str(activity.note))
+
     def test_notifications_in_batches(self):
         """Members left over by a batch are notified by the next one (the follow-up job)."""
         self.Analysis._refresh_company(self.company, today=self.today)
