@@ -44,6 +44,10 @@ class StockPortal(DistributionOrdering):
             url="/my/stock", total=total, page=page, step=STOCK_PAGE_SIZE, url_args={"member_id": member_id}
         )
         stock = Stock.search(domain, order="member_id, product_id", limit=STOCK_PAGE_SIZE, offset=pager["offset"])
+        # the days of cover of the rows shown (record rules: the user's subtree), in one search
+        analyses = request.env["distribution.stock.analysis"].search(
+            [("member_id", "in", stock.member_id.ids), ("product_id", "in", stock.product_id.ids)]
+        )
         reports = request.env["distribution.stock.report"].search([("member_id", "=", member.id)], limit=20)
         values = self._prepare_portal_layout_values()
         values.update(
@@ -53,6 +57,7 @@ class StockPortal(DistributionOrdering):
                 "subtree": subtree,
                 "member_filter": member_id,
                 "stock": stock,
+                "analyses": {(analysis.member_id.id, analysis.product_id.id): analysis for analysis in analyses},
                 "pager": pager,
                 "reports": reports,
                 "highlight_report_id": int(report_id) if report_id and str(report_id).isdigit() else 0,

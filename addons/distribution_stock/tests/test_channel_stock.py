@@ -356,10 +356,15 @@ class TestChannelStock(MovementExampleMixin, DistributionHttpCommon):
             },
             {self.prod_a.display_name: "8", self.prod_b.display_name: "1234.5"},
         )
-        # no table to scroll sideways: the figure is in the row itself
+        # on a phone no table to scroll sideways: the figure is in the card itself; the table is for wide screens
         self.assertFalse(page.xpath('//div[contains(@class, "o_dist_my_stock")]//table[.//td[contains(@class, "o_dist_stock_qty")]]'))
+        self.assertIn("d-md-none", page.xpath('//ul[contains(@class, "o_dist_stock_list")]')[0].get("class"))
+        table = page.xpath('//div[contains(@class, "o_dist_my_stock")]//table[.//tr[contains(@class, "o_dist_stock_table_row")]]')
+        self.assertEqual(len(table), 1)
+        self.assertIn("d-none d-md-block", table[0].xpath("ancestor::div[contains(@class, 'd-md-block')]")[0].get("class"))
         text = page.text_content()
         self.assertIn("现有库存", text)
         self.assertIn("上报我的库存", text)
-        self.assertNotIn("On Hand", text)
-        self.assertNotIn("Report my Stock", text)
+        self.assertIn("库存可售天数", text)
+        for english in ("On Hand", "Report my Stock", "Days of Cover", "days of cover", "Counted on", "Product"):
+            self.assertNotIn(english, text)

@@ -6,7 +6,7 @@ registry.category("web_tour.tours").add("distribution_stock_suggestion", {
     steps: () => [
         {
             content: "The hot item is suggested with its quantity",
-            trigger: ".o_stock_suggestions tr.o_stock_suggestion_line:contains(SAP1):has(.o_stock_badge_hot) input[type=number]:value(6)",
+            trigger: ".o_stock_suggestions .o_stock_suggestion_line:contains(SAP1):has(.o_stock_badge_hot) input[type=number]:value(6)",
         },
         {
             content: "Slow movers are listed apart",
