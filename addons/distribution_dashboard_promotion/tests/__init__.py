@@ -1,1 +1,2 @@
 from . import test_promotion_dashboard
+from . import test_portal_chinese

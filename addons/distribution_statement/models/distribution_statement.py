@@ -63,11 +63,15 @@ STATE_KEY = object()
 
 
 def amount_in_words(env, amount, currency):
-    """The amount in words: Chinese capital amount (大写) for CNY, num2words in the user's language
-    for the others; negative amounts say so."""
+    """The amount in words: Chinese capital amount (大写) for CNY; for another currency read in
+    Chinese, the currency's code before its capital amount ("USD 壹仟元整", as Chinese banks write a
+    foreign amount: num2words has no Chinese); num2words in the reader's language otherwise;
+    negative amounts say so."""
     rounded = float_round(amount, precision_rounding=currency.rounding)
-    if currency.name == "CNY" and cn2an:
+    if cn2an and currency.name == "CNY":
         return cn2an.an2cn(f"{rounded:.2f}", "rmb")
+    if cn2an and (env.context.get("lang") or "").startswith("zh"):
+        return f"{currency.name} {cn2an.an2cn(f'{rounded:.2f}', 'rmb')}"
     words = currency.amount_to_text(abs(rounded))
     return env._("Minus %s", words) if rounded < 0 else words
 

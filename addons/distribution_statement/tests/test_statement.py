@@ -165,6 +165,12 @@ class TestStatements(StatementCommon):
         for amount, (chinese, english) in cases.items():
             self.assertEqual(amount_in_words(env, amount, cny), chinese)
             self.assertEqual(amount_in_words(env, amount, usd).replace(" and ", " And "), english)
+        # a Chinese reader of a dollar statement: the currency's code, then the capital amount
+        # (num2words has no Chinese: it said "One Thousand" in a Chinese email)
+        zh = self.env(context=dict(self.env.context, lang="zh_CN"))
+        self.assertEqual(amount_in_words(zh, 1234.56, usd), "USD 壹仟贰佰叁拾肆元伍角陆分")
+        self.assertEqual(amount_in_words(zh, -10, usd), "USD 负壹拾元整")
+        self.assertEqual(amount_in_words(zh, 10, cny), "壹拾元整")
 
     def test_collection_is_set_based(self):
         """The number of queries does not grow with the members."""
