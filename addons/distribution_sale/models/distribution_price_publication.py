@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -163,9 +164,14 @@ class DistributionPricePublication(models.Model):
             partners = publication.member_ids.partner_id
             if not partners:
                 continue
-            # one generic message for all: each member sees its own prices in the portal only
-            publication.message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=partners.ids,
-            )
+            # one generic message per language of the members (each member sees its own prices in the
+            # portal only): a Chinese member reads it in Chinese whoever publishes, dates in its format
+            by_lang = defaultdict(lambda: self.env["res.partner"])
+            for partner in partners:
+                by_lang[partner.lang or self.env.lang] |= partner
+            for lang, readers in sorted(by_lang.items()):
+                publication.with_context(lang=lang).message_post_with_source(
+                    template,
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=readers.ids,
+                )

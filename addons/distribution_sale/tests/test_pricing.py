@@ -236,6 +236,28 @@ class TestChannelPricing(DistributionSaleHttpCommon):
         with freeze_time(later.effective_date):
             self.assertEqual(self._quote_price(self.members["dl_hz"])[1], 900.0)
 
+    def test_publication_announced_in_each_members_language(self):
+        """An English channel manager publishes: the Chinese dealer is told in Chinese (its date format),
+        the English one in English, each its own message (#29)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["distribution_sale"], ["zh_CN"], overwrite=True)
+        self.env.user.sudo().lang = "en_US"
+        self.members["dl_hz"].partner_id.lang = "zh_CN"
+        self.members["dl_nj"].partner_id.lang = "en_US"
+        publication = self._publication()
+        publication.action_submit()
+        publication.action_approve()
+        publication.with_context(lang="en_US").action_publish()
+        messages = publication.message_ids.filtered(lambda m: m.partner_ids)
+        self.assertEqual(len(messages), 2)
+        chinese = messages.filtered(lambda m: m.partner_ids == self.members["dl_hz"].partner_id)
+        english = messages.filtered(lambda m: m.partner_ids == self.members["dl_nj"].partner_id)
+        self.assertIn("起执行新的渠道价格", chinese.subject)
+        self.assertIn(publication.effective_date.strftime("%Y/%m/%d"), chinese.subject)
+        self.assertNotIn("Dear partner", str(chinese.body))
+        self.assertIn("New channel prices from", english.subject)
+        self.assertIn("Dear partner", str(english.body))
+
     def test_publication_checks(self):
         self._floor(product_id=self.product_a.id, sell_in_floor=650.0)
         with self.assertRaisesRegex(ValidationError, "below its minimum sell-in price"):
