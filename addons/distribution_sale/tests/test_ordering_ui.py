@@ -150,9 +150,9 @@ class TestOrderingCatalogue(DistributionSaleHttpCommon):
         self.users["dl_hz"].lang = "zh_CN"
         self.authenticate("portal_dl_hz", "portal_dl_hz")
         page = self.url_open("/my/channel/order").text
-        for chinese in ("购物车中", "粘贴或扫码录入", "搜索商品名称、编码或条码"):
+        for chinese in ("购物车中", "粘贴或扫码录入", "搜索商品名称、编码或条码", "再来一单："):
             self.assertIn(chinese, page)
-        for english in ("products in the cart", "Paste or scan codes", "Submit Order", "Search a product"):
+        for english in ("products in the cart", "Paste or scan codes", "Submit Order", "Search a product", "Order again"):
             self.assertNotIn(english, page)
 
 
