@@ -9,23 +9,10 @@ import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_
 import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_screen_util";
 import { back } from "@point_of_sale/../tests/pos/tours/utils/common";
 import * as PosHr from "@pos_hr/../tests/tours/utils/pos_hr_helpers";
-import { assertNoSideScroll, assertOnScreen } from "@distribution_core/tours/phone_utils";
+import { assertNoSideScroll, assertOnScreen, phoneCheck } from "@distribution_core/tours/phone_utils";
 import { registry } from "@web/core/registry";
 
 const row = (product) => `.o_dms_replenish_line:has(.o_dms_replenish_product:contains("${product}"))`;
-
-function onScreen(content, trigger, selectors) {
-    return {
-        content,
-        trigger,
-        run() {
-            assertNoSideScroll(content);
-            for (const selector of selectors) {
-                assertOnScreen(selector);
-            }
-        },
-    };
-}
 
 // A cashier's day at a channel store's till on a phone (the POS's small-screen layout): log in,
 // sell a channel product, try a price below the resale floor, have the store manager approve it,
@@ -48,7 +35,7 @@ registry.category("web_tour.tours").add("distribution_pos_phone_cashier_day", {
             NumberPopup.enterValue("3.5"),
             NumberPopup.isShown("3.5"),
             Dialog.confirm(),
-            onScreen(
+            phoneCheck(
                 "Below the floor: the floor and the way out fit the phone",
                 ".modal-dialog:has(.modal-title:contains(Below the Minimum Resale Price)) .modal-body:contains(4.00)",
                 [".modal-dialog .modal-body", ".modal-footer .btn-primary", ".modal-footer .btn-secondary"],
