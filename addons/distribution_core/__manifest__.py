@@ -21,6 +21,7 @@
         "security/distribution_core_security.xml",
         "data/mail_template_data.xml",
         "data/distribution_tier_data.xml",
+        "data/res_country_data.xml",
         "wizard/distribution_reason_wizard_views.xml",
         "views/distribution_tier_views.xml",
         "views/distribution_territory_views.xml",

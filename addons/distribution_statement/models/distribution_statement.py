@@ -364,7 +364,7 @@ class DistributionStatement(models.Model):
             SQL(
                 """
                 SELECT aml.partner_id, %(bucket)s, aml.id, aml.move_id, aml.date, aml.date_maturity,
-                       m.name, m.move_type, COALESCE(m.ref, ''), COALESCE(aml.name, ''), aml.payment_id IS NOT NULL,
+                       m.name, m.move_type, COALESCE(m.ref, ''), COALESCE(aml.name, ''), aml.payment_id,
                        EXISTS(SELECT 1 FROM account_partial_reconcile p WHERE p.exchange_move_id = aml.move_id),
                        %(amount)s, aml.balance, aml.currency_id, aml.amount_currency
                   FROM account_move_line aml
@@ -378,15 +378,17 @@ class DistributionStatement(models.Model):
                 date_to=date_to, account_types=list(ACCOUNT_TYPES),
             )
         )
+        # (partner id, payment id, label, (ref, move name), line): labels Odoo wrote in its user's language
+        payment_labels = []
         for (partner_id, currency_id, line_id, move_id, date, maturity, move_name, move_type, ref, label,
-             is_payment, is_exchange, line_amount, balance, own_currency_id, amount_currency) in cr.fetchall():
+             payment_id, is_exchange, line_amount, balance, own_currency_id, amount_currency) in cr.fetchall():
             if is_exchange:
                 kind = "exchange"
             elif move_type in ("out_invoice", "in_refund"):
                 kind = "invoice"
             elif move_type in ("out_refund", "in_invoice"):
                 kind = "credit_note"
-            elif is_payment:
+            elif payment_id:
                 kind = "payment"
             else:
                 kind = "other"
@@ -407,6 +409,11 @@ class DistributionStatement(models.Model):
                     "amount_currency": amount_currency if foreign else 0.0,
                 }
             )
+            if payment_id and label:
+                payment_labels.append(
+                    (partner_id, payment_id, label, (ref, move_name), data[partner_id, currency_id]["lines"][-1])
+                )
+        self._translate_payment_labels(partners, payment_labels)
         # open amounts at the period end, by age: each item less what was reconciled with it by then, in
         # the statement's currency (company currency for the items of the company-currency statement)
         cr.execute(
@@ -448,6 +455,37 @@ class DistributionStatement(models.Model):
         for partner_id, currency_id, age, residual in cr.fetchall():
             data[partner_id, currency_id]["aging"][AGING[age][0]] = residual
         return data
+
+    @api.model
+    def _translate_payment_labels(self, partners, payment_labels):
+        """A payment's journal item is labelled by Odoo with its payment method and memo ("Manual
+        Payment: INV/2025/00001"), in the language of whoever registered it. On the statement it is in
+        the member's language: a label Odoo made (the method line's name, as Odoo names it after its
+        method in any installed language, and the memo) is made again with the method's name in the
+        member's language; a label someone typed is kept as typed."""
+        if not payment_labels:
+            return
+        payments = self.env["account.payment"].sudo().browse(
+            {payment_id for _p, payment_id, _l, _r, _line in payment_labels}
+        )
+        methods = payments.payment_method_id
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        known = {(method.id, lang): method.with_context(lang=lang).name for method in methods for lang in langs}
+        partner_lang = {partner.id: partner.lang for partner in partners.sudo()}
+        for partner_id, payment_id, label, (ref, move_name), line in payment_labels:
+            payment = payments.browse(payment_id)
+            method, line_name = payment.payment_method_id, payment.payment_method_line_id.name
+            if not method or line_name not in {known[method.id, lang] for lang in langs}:
+                continue  # a method line the company named itself (e.g. "Alipay"): its name as given
+            if label not in (line_name, f"{line_name}: {payment.memo}"):
+                continue  # typed by hand
+            lang = partner_lang.get(partner_id) or self.env.lang
+            name = known.get((method.id, lang)) or method.with_context(lang=lang).name
+            if payment.memo:
+                name = f"{name}: {payment.memo}"
+            if ref == payment.memo:
+                ref = ""  # the payment's reference is its memo (the invoice paid): said once
+            line["name"] = " ".join(part for part in (ref, name) if part and part != move_name)[:200]
 
     @api.model
     def _figures(self, entry, currency):

@@ -15,7 +15,7 @@ from .common import StatementCommon
 # English words of these documents that a Chinese reader must never meet
 ENGLISH = ("Statement of account", "Statement of Account", "Opening balance", "Closing balance", "Dear",
            "Please", "Your dispute was answered", "Invoice", "Balance", "Due Date", "Reminder", "Issued by",
-           "Company seal", "Tax ID")
+           "Company seal", "Tax ID", "Manual Payment")
 
 
 @tagged("post_install", "-at_install")
@@ -24,7 +24,10 @@ class TestStatementLanguage(StatementCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(["distribution_statement"], ["zh_CN"], overwrite=True)
+        # the statement's own terms, Odoo's (the payment method's name) and core's (China's tax number label)
+        cls.env["ir.module.module"]._load_module_terms(
+            ["base", "account", "distribution_core", "distribution_statement"], ["zh_CN"], overwrite=True
+        )
         # the sender: English, UTC
         cls.env = cls.env(context=dict(cls.env.context, lang="en_US", tz="UTC"))
         cls.env.user.sudo().write({"lang": "en_US", "tz": "UTC"})
@@ -112,3 +115,24 @@ class TestStatementLanguage(StatementCommon):
         self.assertEqual(len(reminder), 1)
         self.assertChinese(str(reminder.body), "2025/04/01")
         self.assertNotIn("2025/03/31", str(reminder.body))
+
+    def test_pdf_header_and_payment_lines_in_the_members_language(self):
+        """A Chinese company's statement names its tax number 统一社会信用代码 (not Odoo's 'Tax ID'),
+        and a payment registered by the English accountant reads 手动付款: <invoice> (not 'Manual
+        Payment: <invoice>', the label Odoo wrote in the accountant's language)."""
+        self.env.company.write({"country_id": self.env.ref("base.cn").id, "vat": "91330110MAL30P874N"})
+        payment = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.invoice.ids
+        ).create({"payment_date": "2025-03-20", "amount": 400.0})._create_payments()
+        self.assertIn("Manual Payment", payment.move_id.line_ids[0].name)  # what Odoo wrote, in English
+        statement = self._statement()
+        line = statement.line_ids.filtered(lambda entry: entry.document_type == "payment")
+        self.assertEqual(line.name, f"手动付款: {self.invoice.name}")
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "distribution_statement.action_report_distribution_statement", statement.ids
+        )[0].decode()
+        self.assertChinese(html, "统一社会信用代码", "91330110MAL30P874N", f"手动付款: {self.invoice.name}")
+        # the same company's documents for an English reader keep an English label
+        self.assertEqual(
+            self.env.ref("base.cn").with_context(lang="en_US").vat_label, "Unified Social Credit Code"
+        )
