@@ -34,6 +34,17 @@
         "views/distribution_sale_menus.xml",
         "views/portal_ordering_templates.xml",
     ],
+    "demo": [
+        # the sell-in demo's records, in this order (each file refers to the records of the ones
+        # before); its history (a year of sell-in, approvals in every state) is computed after
+        # them by the post-init hook (demo/sale_demo.py)
+        "demo/stock_warehouse_demo.xml",
+        "demo/crm_team_demo.xml",
+        "demo/product_demo.xml",
+        "demo/product_pricelist_demo.xml",
+        "demo/distribution_pricelist_rule_demo.xml",
+        "demo/distribution_price_floor_demo.xml",
+    ],
     "assets": {
         "web.assets_frontend": [
             "distribution_sale/static/src/js/dms_money.js",

@@ -1,6 +1,6 @@
 """History of the member-distribution demo: what must be computed, not written as records.
 
-The records (settings, rules, promoters, the promoter login, referred customers) are data in
+The records (HQ's warehouse, settings, rules, promoters, the promoter login, referred customers) are data in
 ``distribution_commission_demo.xml``; ``hooks.post_init_hook`` calls :func:`build` once they are
 loaded, only when the database gets demo data. Each customer orders once; the orders are delivered,
 invoiced and paid, which books the commissions; two are past their return window (available), one
@@ -30,11 +30,6 @@ def build(env):
     env = env(context=dict(env.context, allowed_company_ids=hq.ids, **DEMO_CONTEXT))
     top = env.ref("distribution_commission.demo_promoter_zhouting")
     customers = env["res.partner"].concat(*(env.ref(f"distribution_commission.{xmlid}") for xmlid, *_r in ORDERS))
-    # HQ ships from its warehouse (named by the sell-in demo, which may come after this one)
-    if not env["stock.warehouse"].search_count([("company_id", "=", hq.id)]):
-        env["stock.warehouse"].create(
-            {"name": "华夏优品杭州总仓", "code": "HZ", "company_id": hq.id, "partner_id": hq.partner_id.id}
-        )
     orders = env["sale.order"].create([
         {"partner_id": env.ref(f"distribution_commission.{customer}").id, "company_id": hq.id,
          "order_line": [Command.create({"product_id": env.ref(product).id, "product_uom_qty": qty})]}

@@ -1,19 +1,20 @@
-"""Sell-in demo of the channel: what HQ's channel sells, at which prices, and a year of it.
+"""Sell-in demo of the channel: what must be computed, on top of the demo's records.
 
-Run once by the post-init hook (``hooks.py``) when distribution_sale is installed with demo data,
-on top of the network demo of distribution_core (company 华夏优品, territories, members, products):
+The records are data in ``demo/*.xml`` (``distribution_sale.demo_*`` XML ids): HQ's warehouse, the
+sales team, the channel catalogue (the brand's storable products, invoiced on delivery), a default
+pricelist per tier, South China's regional pricelist and its rule, the price floors. The post-init
+hook (``hooks.py``) runs :func:`generate` once they are loaded, only when the database gets demo
+data, on top of the network demo of distribution_core (company 华夏优品, territories, members,
+products):
 
-* HQ's warehouse, the sales team, sales and stock rights for the channel director;
-* the brand's catalogue (the channel sells only its category), storable products invoiced on delivery;
-* a default pricelist per tier, a regional pricelist rule for South China, price floors, one
-  published price change and one waiting for review, a quotation below the floor;
 * a year of sell-in: one order a month for each distributor and dealer, delivered, invoiced and
   mostly paid, with two returns credited;
+* one published price change and one waiting for review, a quotation below the floor;
 * approval rules, a delegation, orders waiting in every state, channel orders in every state.
 
 Plain functions, no model: every random choice comes from ``random.Random(42)``, so all demo
 databases are the same; only the dates move with today. Records get ``distribution_sale.demo_*``
-XML ids (e.g. ``demo_pricelist_dealer``, ``demo_sale_order_rd001_m00``, ``demo_channel_order_shipped``).
+XML ids (e.g. ``demo_sale_order_rd001_m00``, ``demo_channel_order_shipped``).
 """
 
 import logging
@@ -30,19 +31,10 @@ from odoo.addons.distribution_core.demo.network import (
     DEMO_CONTEXT,
     MEMBER_CODES,
     PRODUCT_CODES,
-    TERRITORY_CODES,
     xmlid_name,
 )
 
 _logger = logging.getLogger(__name__)
-
-# tier XML id, pricelist name, discount on the list price (%)
-TIER_PRICELISTS = [
-    ("tier_general_agent", "总代理价", 40),
-    ("tier_regional_distributor", "区域分销商价", 35),
-    ("tier_dealer", "经销商价", 25),
-    ("tier_store", "门店价", 10),
-]
 
 # Members HQ sells to every month (sell-in).
 BUYERS = ["RD001", "RD002", "DL001", "DL002", "DL003", "DL004", "DL005"]
@@ -71,7 +63,7 @@ SEASONALITY = {
 def generate(env):
     """Build the sell-in demo on the network demo (once: a second call does nothing)."""
     hq = env.ref("distribution_core.demo_company_hq", raise_if_not_found=False)
-    if not hq or env.ref("distribution_sale.demo_pricelist_standard", raise_if_not_found=False):
+    if not hq or env.ref("distribution_sale.demo_sale_order_rd001_m00", raise_if_not_found=False):
         return
     started = time.monotonic()
     rng = random.Random(42)
@@ -81,12 +73,9 @@ def generate(env):
         "manager": env.ref("distribution_core.demo_user_manager"),
         "east": env.ref("distribution_core.demo_user_east"),
     }
-    territories = {code: env.ref(f"distribution_core.demo_territory_{xmlid_name(code)}") for code in TERRITORY_CODES}
     members = {code: env.ref(f"distribution_core.demo_member_{xmlid_name(code)}") for code in MEMBER_CODES}
     products = {code: env.ref(f"distribution_core.demo_product_{xmlid_name(code)}") for code in PRODUCT_CODES}
-    users["team"] = _sales_setup(env, hq, users, products)
-    _tier_pricelists(env, hq)
-    _pricing(env, hq, territories, members, products)
+    users["team"] = env.ref("distribution_sale.demo_team_channel")
     _sell_in(env, hq, rng, users, members, products)
     _price_publications(env, hq, products)
     _approvals(env, hq, users, members, products)
@@ -99,107 +88,6 @@ def _xmlids(env, records_by_name):
         {"xml_id": f"distribution_sale.{name}", "record": record, "noupdate": True}
         for name, record in records_by_name.items()
     ])
-
-
-def _sales_setup(env, hq, users, products):
-    """HQ's warehouse and sales team; the channel director also runs sales and the warehouse; the
-    brand's products are storable, invoiced on delivery, and are the channel's catalogue."""
-    Warehouse = env["stock.warehouse"]
-    warehouse = Warehouse.search([("company_id", "=", hq.id)], limit=1)
-    values = {"name": "华夏优品杭州总仓", "code": "HZ", "partner_id": hq.partner_id.id}
-    if warehouse:
-        warehouse.write(values)
-    else:
-        warehouse = Warehouse.create(dict(values, company_id=hq.id))
-    manager, east = users["manager"], users["east"]
-    manager.group_ids = [Command.link(env.ref("sales_team.group_sale_manager").id),
-                         Command.link(env.ref("stock.group_stock_user").id)]
-    team = env["crm.team"].create({
-        "name": "渠道销售部",
-        "company_id": hq.id,
-        "user_id": manager.id,
-        "member_ids": [Command.set((manager | east).ids)],
-    })
-    templates = env["product.product"].concat(*products.values()).product_tmpl_id
-    templates.write({"is_storable": True, "invoice_policy": "delivery"})
-    hq.channel_categ_id = env.ref("distribution_core.demo_product_category")
-    _xmlids(env, {"demo_warehouse_hq": warehouse, "demo_team_channel": team})
-    return team
-
-
-def _tier_pricelists(env, hq):
-    """A default pricelist per tier: the list price less the tier discount;
-    and HQ's list prices first, for customers outside the channel (without
-    it they would fall back on the first tier pricelist)."""
-    standard = env["product.pricelist"].create({
-        "name": "标准价", "currency_id": hq.currency_id.id, "company_id": hq.id, "sequence": 10,
-    })
-    pricelists = env["product.pricelist"].create([
-        {
-            "name": name,
-            "currency_id": hq.currency_id.id,
-            "company_id": hq.id,
-            "sequence": 20 + index,
-            "item_ids": [Command.create({
-                "applied_on": "3_global",
-                "compute_price": "percentage",
-                "percent_price": discount,
-            })],
-        }
-        for index, (_tier, name, discount) in enumerate(TIER_PRICELISTS)
-    ])
-    for (tier_xmlid, _name, _discount), pricelist in zip(TIER_PRICELISTS, pricelists, strict=True):
-        env.ref(f"distribution_core.{tier_xmlid}").pricelist_id = pricelist
-    # the channel sells the brand's products, not whatever else the database holds (other demo
-    # data, deposits, down payments): tier prices apply to the brand's category
-    pricelists.item_ids.write({"applied_on": "2_product_category",
-                               "categ_id": env.ref("distribution_core.demo_product_category").id})
-    _xmlids(env, {
-        "demo_pricelist_standard": standard,
-        **{
-            f"demo_pricelist_{tier_xmlid.removeprefix('tier_')}": pricelist
-            for (tier_xmlid, _name, _discount), pricelist in zip(TIER_PRICELISTS, pricelists, strict=True)
-        },
-    })
-
-
-
-def _pricing(env, hq, territories, members, products):
-    """South China pays its own regional-distributor price (a pricelist
-    rule on tier + region); beverages have a sell-in floor everywhere and a
-    higher one in Guangdong; a few hot items have their own floor."""
-    south_rd = env["product.pricelist"].create({
-        "name": "华南区域分销商价", "currency_id": hq.currency_id.id, "company_id": hq.id, "sequence": 30,
-        "item_ids": [Command.create({"applied_on": "2_product_category", "compute_price": "percentage",
-                                     "categ_id": env.ref("distribution_core.demo_product_category").id,
-                                     "percent_price": 33})],
-    })
-    env["distribution.pricelist.rule"].create({
-        "tier_id": env.ref("distribution_core.tier_regional_distributor").id,
-        "territory_id": territories["SOUTH"].id,
-        "pricelist_id": south_rd.id,
-        "priority": 20,
-        "company_id": hq.id,
-    })
-    beverages = env.ref("distribution_core.demo_product_category_bv")
-    floor_vals = [
-        # a sanity minimum for every beverage, under any channel price
-        {"categ_id": beverages.id, "sell_in_floor": 1.0, "resale_floor": 2.0, "company_id": hq.id},
-    ]
-    for code in list(products)[:6]:
-        product = products[code]
-        floor_vals.append({
-            "product_id": product.id, "company_id": hq.id,
-            "sell_in_floor": round(product.lst_price * 0.55, 2),
-            "resale_floor": round(product.lst_price * 0.9, 2),
-        })
-        floor_vals.append({
-            "product_id": product.id, "company_id": hq.id, "territory_id": territories["GD"].id,
-            "sell_in_floor": round(product.lst_price * 0.6, 2),
-            "resale_floor": round(product.lst_price * 0.95, 2),
-        })
-    env["distribution.price.floor"].create(floor_vals)
-    _xmlids(env, {"demo_pricelist_south_rd": south_rd})
 
 
 def _price_publications(env, hq, products):
