@@ -118,3 +118,28 @@ class TestCommissionTour(CommissionCommon, DistributionHttpCommon):
         self.assertNotIn("45.00", net[rejected.name])
         self.assertNotIn("50.00", net[rejected.name])
         self.assertIn("-", net[rejected.name])
+
+
+@tagged("post_install", "-at_install")
+class TestEarningsPhone(CommissionCommon, DistributionHttpCommon):
+    """My Earnings on a phone (390 × 844, touch): the amount he may withdraw first and in view, each
+    commission and withdrawal as a card with its amount and state, no sideways scroll."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_my_earnings_on_a_phone(self):
+        Commission = self.env["distribution.commission"].sudo()
+        Commission.create(
+            [
+                {"promoter_id": self.mid.id, "company_id": self.env.company.id, "level": "1", "amount": 150.0,
+                 "state": "available", "product_id": self.product_a.id, "release_date": fields.Date.today()},
+                {"promoter_id": self.mid.id, "company_id": self.env.company.id, "level": "1", "amount": 100.0,
+                 "state": "available", "product_id": self.product_a.id, "release_date": fields.Date.today()},
+            ]
+        )
+        rejected = self.env["distribution.commission.withdrawal"]._request(self.mid, 50.0)
+        rejected.action_reject()
+        self.mid.invalidate_recordset()
+        self.assertEqual(self.mid.amount_available, 250.0)
+        self.start_tour("/my/earnings", "distribution_commission_earnings_phone", login="promoter_mid")

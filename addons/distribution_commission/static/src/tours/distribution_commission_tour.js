@@ -1,6 +1,7 @@
 import { registry } from "@web/core/registry";
 import { openMenuSteps } from "@distribution_core/tours/menu_utils";
 import { stepUtils } from "@web_tour/tour_utils";
+import { phoneCheck } from "@distribution_core/tours/phone_utils";
 
 // The promoter finds his referral link and QR code.
 registry.category("web_tour.tours").add("distribution_commission_share", {
@@ -122,6 +123,39 @@ registry.category("web_tour.tours").add("distribution_commission_approve", {
         {
             content: "Paid",
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Paid)",
+        },
+    ],
+});
+
+// My Earnings on a phone (390 × 844): what he may withdraw first, in view without scrolling; each
+// commission and withdrawal a card with its amount and state on screen; nothing scrolls sideways.
+registry.category("web_tour.tours").add("distribution_commission_earnings_phone", {
+    url: "/my/earnings",
+    steps: () => [
+        phoneCheck(
+            "Available first, in view",
+            ".o_portal_earnings .o_earnings_available .o_amount_available:contains(250.00)",
+            [".o_earnings_available", ".o_amount_available", ".o_amount_frozen"],
+            { vertically: true },
+        ),
+        phoneCheck(
+            "A commission card: its amount and state on screen",
+            ".o_portal_earnings .o_commission_card:has(.o_commission_card_amount:contains(100.00)) .o_commission_card_state:contains(Available)",
+            [".o_commission_card .o_commission_card_amount", ".o_commission_card .o_commission_card_state"],
+        ),
+        phoneCheck(
+            "A withdrawal card: the amount and that it was rejected",
+            ".o_portal_earnings .o_withdrawal_card:has(.o_withdrawal_card_amount:contains(50.00)) .o_withdrawal_card_state:contains(Rejected)",
+            [".o_withdrawal_card .o_withdrawal_card_amount", ".o_withdraw_form input[name=amount]", "button.o_withdraw"],
+        ),
+        {
+            content: "The wide-screen tables are hidden on a phone",
+            trigger: ".o_portal_earnings .o_commission_list",
+            run() {
+                if (document.querySelector(".o_portal_earnings .o_commission_row")?.offsetParent) {
+                    throw new Error("the commissions table is shown on a phone");
+                }
+            },
         },
     ],
 });
