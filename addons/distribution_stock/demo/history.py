@@ -210,7 +210,7 @@ def _stock_counts(env, rng, members, products, outflow):
                                                                                               start=2)]
             if index == 1:
                 rows += [(len(rows) + 2 + i, c, q) for i, (c, q) in enumerate(BAD_ROWS.get(code, []))]
-            # the member's user reports it: the reasons of rejected rows are in the member's language
+            # the member's user reports it (the reasons of rejected rows are read in each reader's language)
             report = Report.with_context(lang=member.partner_id.lang or env.lang)._import_rows(member, rows, source)
             report.write({"date": today - timedelta(days=days_ago)})
             reports |= report

@@ -109,11 +109,12 @@ class DistributionStockReport(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _parse_quantity(self, value):
-        """(quantity, reason): a float, or None and the reason why the value is not a quantity."""
+        """(quantity, reason): a float, or None and the reason why the value is not a quantity (a code of
+        REJECT_REASONS: the reject row says it in its reader's language)."""
         if value is None or (isinstance(value, str) and not value.strip()):
-            return None, self.env._("Missing quantity.")
+            return None, "no_quantity"
         if isinstance(value, bool):
-            return None, self.env._("Not a number.")
+            return None, "not_number"
         if isinstance(value, (int, float)):
             try:
                 quantity = float(value)
@@ -130,13 +131,13 @@ class DistributionStockReport(models.Model):
             try:
                 quantity = float(text)
             except ValueError:
-                return None, self.env._("Not a number.")
+                return None, "not_number"
         if math.isnan(quantity) or math.isinf(quantity):
-            return None, self.env._("Not a number.")
+            return None, "not_number"
         if not is_sane_number(quantity):
-            return None, self.env._("A quantity above %(max)s: check the cell.", max=f"{MAX_NUMBER:,.0f}")
+            return None, "too_large"
         if quantity < 0:
-            return None, self.env._("Negative quantity: count what is on hand (0 or more).")
+            return None, "negative"
         return quantity, None
 
     @api.model
@@ -174,27 +175,25 @@ class DistributionStockReport(models.Model):
         for row, code, qty in rows:
             code_text = _printable(str(code if code is not None else "")[:MAX_CODE_LENGTH]).strip()
             qty_text = "" if qty is None else _printable(f"{qty:g}" if isinstance(qty, float) else str(qty)[:64]).strip()
-            reason = None
+            # the reason as a code (and its figures): each reader reads it in his own language
+            reason, params = None, {}
             product = None
             quantity, qty_reason = self._parse_quantity(qty)
             if not code_text:
-                reason = self.env._("Missing product code.")
+                reason = "no_code"
             else:
                 product = by_code.get(normalize_code(unicodedata.normalize("NFKC", code_text)))
                 if not product:
-                    reason = self.env._("Unknown product code: no product you can order has this reference or barcode.")
+                    reason = "unknown_code"
                 elif qty_reason:
                     reason = qty_reason
                 elif product.id in seen:
-                    reason = self.env._(
-                        "Duplicate: %(product)s is already counted on row %(row)s.",
-                        product=product.display_name,
-                        row=seen[product.id],
-                    )
+                    reason, params = "duplicate", {"product_id": product.id, "row": seen[product.id]}
             if reason:
                 rejects.append(
                     Command.create(
-                        {"row": row, "product_code": code_text[:64], "quantity_text": qty_text[:64], "reason": reason}
+                        {"row": row, "product_code": code_text[:64], "quantity_text": qty_text[:64],
+                         "reason_code": reason, "reason_params": params}
                     )
                 )
                 continue
@@ -343,4 +342,44 @@ class DistributionStockReportReject(models.Model):
     row = fields.Integer()
     product_code = fields.Char()
     quantity_text = fields.Char(string="Quantity")
-    reason = fields.Char(required=True)
+    # kept as a code and its figures, said in the language of whoever reads it (the uploader's language
+    # is not the reader's: a Chinese dealer's upload read by an English manager, and the other way round)
+    reason_code = fields.Selection(
+        [("no_code", "Missing product code"), ("unknown_code", "Unknown product code"),
+         ("no_quantity", "Missing quantity"), ("not_number", "Not a number"), ("too_large", "Quantity too large"),
+         ("negative", "Negative quantity"), ("duplicate", "Duplicate")],
+        required=True,
+    )
+    reason_params = fields.Json()
+    reason = fields.Char(compute="_compute_reason")
+
+    @api.depends("reason_code", "reason_params")
+    @api.depends_context("lang")
+    def _compute_reason(self):
+        products = self.env["product.product"].sudo().browse(
+            {(reject.reason_params or {}).get("product_id") for reject in self} - {None}
+        ).exists()
+        names = {product.id: product.display_name for product in products}
+        for reject in self:
+            params = reject.reason_params or {}
+            reject.reason = reject._reason_text(
+                reject.reason_code, product=names.get(params.get("product_id"), ""), row=params.get("row")
+            )
+
+    def _reason_text(self, code, product="", row=None):
+        """Why the row was rejected, in the language of the context."""
+        if code == "no_code":
+            return self.env._("Missing product code.")
+        if code == "unknown_code":
+            return self.env._("Unknown product code: no product you can order has this reference or barcode.")
+        if code == "no_quantity":
+            return self.env._("Missing quantity.")
+        if code == "not_number":
+            return self.env._("Not a number.")
+        if code == "too_large":
+            return self.env._("A quantity above %(max)s: check the cell.", max=f"{MAX_NUMBER:,.0f}")
+        if code == "negative":
+            return self.env._("Negative quantity: count what is on hand (0 or more).")
+        if code == "duplicate":
+            return self.env._("Duplicate: %(product)s is already counted on row %(row)s.", product=product, row=row)
+        return ""

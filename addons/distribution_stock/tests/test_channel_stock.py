@@ -368,3 +368,31 @@ class TestChannelStock(MovementExampleMixin, DistributionHttpCommon):
         self.assertIn("库存可售天数", text)
         for english in ("On Hand", "Report my Stock", "Days of Cover", "days of cover", "Counted on", "Product"):
             self.assertNotIn(english, text)
+
+    def test_rejected_rows_in_the_readers_language(self):
+        """A Chinese dealer's upload: its rejected rows read in Chinese for the dealer, in English for an
+        English channel manager (the reason is kept as a code, not in the uploader's words)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["distribution_stock"], ["zh_CN"], overwrite=True)
+        self.users["dl_hz"].lang = "zh_CN"
+        rows = [(2, "STK-TEST-A", "5"), (3, "STK-TEST-A", "9"), (4, "STK-TEST-B", "-2")]
+        report = self.Report.with_user(self.users["dl_hz"]).with_context(lang="zh_CN")._import_rows(
+            self.members["dl_hz"], rows, "upload"
+        )
+        english = {reject.row: reject.reason for reject in report.with_context(lang="en_US").rejected_ids}
+        self.assertEqual(english, {
+            3: f"Duplicate: {self.prod_a.display_name} is already counted on row 2.",
+            4: "Negative quantity: count what is on hand (0 or more).",
+        })
+        chinese = {reject.row: reject.reason for reject in report.with_context(lang="zh_CN").rejected_ids}
+        self.assertEqual(chinese, {
+            3: f"重复：{self.prod_a.display_name} 已在第 2 行盘点。",
+            4: "数量为负数：请按现有库存盘点（0 或以上）。",
+        })
+        # the dealer's report page in the portal, and the manager's form
+        self.authenticate("portal_dl_hz", "portal_dl_hz")
+        page = self.url_open(f"/my/stock/reports/{report.id}").text
+        self.assertIn("数量为负数", page)
+        self.assertNotIn("Negative quantity", page)
+        manager = self.env["distribution.stock.report.reject"].with_user(self.channel_manager).with_context(lang="en_US")
+        self.assertIn("Negative quantity", manager.browse(report.rejected_ids.ids).mapped("reason")[1])
