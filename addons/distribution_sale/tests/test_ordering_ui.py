@@ -199,3 +199,23 @@ class TestOrderingPhone(DistributionSaleHttpCommon):
         )
         self.assertEqual(order.state, "cancelled")
         self.assertEqual(order.supplier_member_id, self.members["rd_zj"])
+
+
+@tagged("post_install", "-at_install")
+class TestLongCatalogue(DistributionSaleHttpCommon):
+    """More products than the ordering page holds (200): a search fetches the matches without reloading
+    the page, so what is in the cart stays in it."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["product.product"].create(
+            [{"name": f"Bulk product {n:03d}", "default_code": f"BK-{n:03d}", "type": "consu", "list_price": 10.0}
+             for n in range(1, 251)]
+        )
+
+    def test_search_a_long_catalogue_keeps_the_cart(self):
+        self.start_tour("/my/channel/order", "distribution_portal_long_catalogue", login="portal_dl_hz")

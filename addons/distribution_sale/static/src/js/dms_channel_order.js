@@ -7,9 +7,11 @@ import { formatCurrencyAmount } from "@distribution_sale/js/dms_money";
  * time when the product has a packaging) and a cart bar, always in view, with
  * the number of products and the running total at the member's prices. When the
  * whole catalogue is on the page, the search box and the category chips filter
- * it in place, so what is already in the cart stays there; otherwise they load
- * the filtered page from the server. The server still prices and checks the
- * order; this only shows what the member is about to send.
+ * it in place, so what is already in the cart stays there; otherwise (a catalogue
+ * longer than the page holds) they fetch the matching products from the server
+ * and put them in place of the lines not in the cart, without reloading the page:
+ * the cart is kept either way. The server still prices and checks the order;
+ * this only shows what the member is about to send.
  */
 export class DistributionChannelOrder extends Interaction {
     static selector = ".o_channel_order_form";
@@ -21,6 +23,10 @@ export class DistributionChannelOrder extends Interaction {
         ".o_channel_catalogue_search[data-complete]": { "t-on-submit.prevent": this.filter },
         ".o_channel_catalogue_search[data-complete] input[name=search]": { "t-on-input": this.filter },
         ".o_channel_catalogue_search[data-complete] ~ .o_channel_categories .o_channel_category": {
+            "t-on-click.prevent": this.selectCategory,
+        },
+        ".o_channel_catalogue_search:not([data-complete])": { "t-on-submit.prevent": this.load },
+        ".o_channel_catalogue_search:not([data-complete]) ~ .o_channel_categories .o_channel_category": {
             "t-on-click.prevent": this.selectCategory,
         },
     };
@@ -44,7 +50,46 @@ export class DistributionChannelOrder extends Interaction {
             chip.classList.toggle("btn-primary", active);
             chip.classList.toggle("btn-outline-secondary", !active);
         }
-        this.filter();
+        if (this.el.querySelector(".o_channel_catalogue_search[data-complete]")) {
+            this.filter();
+        } else {
+            this.load();
+        }
+    }
+
+    /** A long catalogue: the matching products from the server, in place of the lines not in the cart. */
+    async load() {
+        const form = this.el.querySelector(".o_channel_catalogue_search");
+        const params = new URLSearchParams();
+        const text = form.querySelector("input[name=search]").value.trim();
+        const chip = this.el.querySelector(".o_channel_category.btn-primary");
+        if (text) {
+            params.set("search", text);
+        }
+        if (chip && chip.dataset.category) {
+            params.set("category", chip.dataset.category);
+        }
+        const response = await this.waitFor(fetch(`/my/channel/order?${params}`));
+        const page = new DOMParser().parseFromString(await this.waitFor(response.text()), "text/html");
+        const list = this.el.querySelector(".o_channel_catalogue");
+        const inCart = new Set();
+        for (const line of [...list.querySelectorAll(".o_channel_product")]) {
+            const input = line.querySelector(".o_channel_qty input");
+            if ((parseFloat(input.value) || 0) > 0) {
+                inCart.add(input.name);
+            } else {
+                line.remove();
+            }
+        }
+        let found = 0;
+        for (const line of page.querySelectorAll(".o_channel_catalogue .o_channel_product")) {
+            found += 1;
+            if (!inCart.has(line.querySelector(".o_channel_qty input").name)) {
+                this.insert(document.importNode(line, true), list, "beforeend", false);
+            }
+        }
+        this.el.querySelector(".o_channel_no_match").classList.toggle("d-none", found > 0);
+        this.refresh();
     }
 
     filter() {

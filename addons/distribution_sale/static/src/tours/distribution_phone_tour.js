@@ -174,3 +174,61 @@ registry.category("web_tour.tours").add("distribution_portal_phone_order", {
         },
     ],
 });
+
+// A catalogue longer than the page holds (250 products, 200 on the page): a product put in the cart
+// stays there while the member searches one the page did not list (fetched, not reloaded).
+registry.category("web_tour.tours").add("distribution_portal_long_catalogue", {
+    url: "/my/channel/order",
+    steps: () => [
+        {
+            content: "Only part of the catalogue is on the page",
+            trigger: ".o_channel_catalogue_search:not([data-complete])",
+            run() {
+                if (document.querySelector(product("BK-250"))) {
+                    throw new Error("BK-250 should not be on the first page");
+                }
+            },
+        },
+        {
+            content: "Put BK-001 in the cart",
+            trigger: `${product("BK-001")} .o_channel_qty_plus`,
+            run: "click",
+        },
+        {
+            content: "It is in the cart",
+            trigger: ".o_channel_cart .o_channel_cart_count:contains(1)",
+        },
+        {
+            content: "Search a product beyond the page",
+            trigger: ".o_channel_catalogue_search input[name=search]",
+            run: "edit BK-250",
+        },
+        {
+            content: "Search",
+            trigger: ".o_channel_catalogue_search button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "The product found is listed, the one in the cart kept with its quantity",
+            trigger: `${product("BK-250")} .o_channel_qty_plus`,
+            run() {
+                const kept = document.querySelector(`${product("BK-001")} .o_channel_qty input`);
+                if (!kept || kept.value !== "1") {
+                    throw new Error(`BK-001 left the cart (quantity ${kept && kept.value}): the page was reloaded`);
+                }
+                if (document.querySelector(product("BK-002"))) {
+                    throw new Error("BK-002 does not match the search but is still listed");
+                }
+            },
+        },
+        {
+            content: "Add the product found",
+            trigger: `${product("BK-250")} .o_channel_qty_plus`,
+            run: "click",
+        },
+        {
+            content: "Both are in the cart",
+            trigger: ".o_channel_cart .o_channel_cart_count:contains(2)",
+        },
+    ],
+});
