@@ -8,3 +8,4 @@ from . import account_move
 from . import tier_definition
 from . import distribution_channel_dimension_mixin
 from . import distribution_sellout
+from . import res_users

@@ -8,3 +8,4 @@ from . import test_channel_scopes
 from . import test_rpc_returns
 from . import test_application_approval
 from . import test_account_move_origin
+from . import test_channel_home
