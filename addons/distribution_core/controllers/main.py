@@ -38,6 +38,9 @@ class DistributionOnboarding(http.Controller):
             "countries": env["res.country"].sudo().search([]),
             "states": env["res.country.state"].sudo().search([("country_id.code", "=", "CN")]),
             "default_country": env.ref("base.cn", raise_if_not_found=False),
+            # the page speaks for the company that invites (header logo, footer name), not for the
+            # anonymous visitor's (the Public user's) company
+            "res_company": invitation.company_id.sudo(),
         }
 
     @http.route("/dist/join/<string:token>", type="http", auth="public", website=True, methods=["GET"])
