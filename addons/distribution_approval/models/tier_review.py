@@ -7,7 +7,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..tools import CHANNEL_REVIEW_TYPES, ENGINE, FREE_REVIEW_FIELDS, engine, opted_in
+from ..tools import CHANNEL_REVIEW_TYPES, DEFER_KEY, ENGINE, FREE_REVIEW_FIELDS, engine, opted_in
 
 
 class TierReview(models.Model):
@@ -226,7 +226,17 @@ class TierReview(models.Model):
             )
 
     def _update_review_status(self):
-        return super(TierReview, self.with_context(dms_tier_engine=ENGINE))._update_review_status()
+        """OCA's ``tier_validation_defer_compute_can_review`` leaves the next step waiting. Our
+        engine never sets it (OCA's forward wizard does, which cannot create reviews on documents
+        under channel rules anyway): sent along by a client, in whatever call, it would leave such
+        a document with no pending review, blocked; on their reviews it is ignored."""
+        engine_env = self.with_context(dms_tier_engine=ENGINE)
+        if self.env.context.get(DEFER_KEY):
+            protected = self._dms_protected()
+            if protected:
+                super(TierReview, protected.with_context(dms_tier_engine=ENGINE, **{DEFER_KEY: False}))._update_review_status()
+                engine_env = (self - protected).with_context(dms_tier_engine=ENGINE)
+        return super(TierReview, engine_env)._update_review_status()
 
     # ------------------------------------------------------------------
     # Queue

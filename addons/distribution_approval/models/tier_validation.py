@@ -51,8 +51,10 @@ class TierValidation(models.AbstractModel):
 
     @api.depends("review_ids.status", "review_ids.comment")
     def _compute_dms_rejection_reason(self):
+        # sudo: the requester reads why his document was refused (a portal requester, e.g. a
+        # promoter on his withdrawals, has no access to the reviews themselves)
         for record in self:
-            rejected = record.review_ids.filtered(lambda r: r.status == "rejected").sorted("reviewed_date")
+            rejected = record.sudo().review_ids.filtered(lambda r: r.status == "rejected").sorted("reviewed_date")
             record.dms_rejection_reason = rejected[-1:].comment or False
 
     def _get_to_validate_message_name(self):
@@ -539,7 +541,39 @@ class TierValidation(models.AbstractModel):
         """Hook: move the document on once every review is approved."""
 
     def _dms_on_rejected(self):
-        """Hook: the document was refused by a reviewer."""
+        """Hook: the document was refused by a reviewer (its reviews stay: they record who
+        refused and why). By default the document stays where it is, editable, and the
+        reviewer's reason goes to its chatter, addressed to whoever asked for the approval;
+        a document with a refused state of its own overrides this to move there."""
+        if not hasattr(self, "message_post"):
+            return
+        for record in self:
+            requesters = record.sudo().review_ids.requested_by
+            record.sudo().message_post(
+                body=self.env._(
+                    "Approval refused by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=record.dms_rejection_reason or "-",
+                ),
+                partner_ids=requesters.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _dms_decided_write(self, vals):
+        """Write a state the engine decided (a reviewer's rejection), past the checks a client's
+        write meets, with the reviews kept as the record of the decision (the OCA deletes them
+        when a document goes to its cancel state). Rights: the engine's; who decided stays the
+        current user (``sudo()`` keeps him)."""
+        return (
+            self.sudo()
+            .with_context(skip_validation_check=True, dms_tier_engine=ENGINE, dms_keep_reviews=ENGINE)
+            .write(vals)
+        )
+
+    def _allow_to_remove_reviews(self, values):
+        if self._dms_approval and self.env.context.get("dms_keep_reviews") is ENGINE:
+            return False
+        return super()._allow_to_remove_reviews(values)
 
     def _dms_review_or_pass(self):
         """What an Approve button does under approval rules: for documents under review,

@@ -9,11 +9,12 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from .bypass import ApprovalBypassMixin
 from .common import ApprovalCommon
 
 
 @tagged("post_install", "-at_install")
-class TestApprovalEngine(ApprovalCommon):
+class TestApprovalEngine(ApprovalCommon, ApprovalBypassMixin):
     # ------------------------------------------------------------------ the flow
     def test_document_moves_on_after_the_last_approval(self):
         self._rule()
@@ -54,6 +55,48 @@ class TestApprovalEngine(ApprovalCommon):
         document.with_user(self.approver)._dms_reject("Too expensive")
         self.assertEqual(document.validation_status, "rejected")
         self.assertEqual(document.with_user(self.requester).dms_rejection_reason, "Too expensive")
+
+    def test_rejection_tells_the_requester(self):
+        """By default a refused document stays where it is, the reason in its chatter addressed to
+        the requester; the review stays as the record of who refused."""
+        self._rule()
+        document = self._pending()
+        review = document.review_ids
+        document.with_user(self.approver)._dms_reject("Too expensive")
+        self.assertEqual((document.state, document.review_ids, review.status, review.done_by),
+                         ("draft", review, "rejected", self.approver))
+        note = document.message_ids.filtered(lambda m: "Too expensive" in (m.body or ""))
+        self.assertEqual(note.author_id, self.approver.partner_id)
+        self.assertIn("Approver Ann", note.body)
+        self.assertEqual(note.partner_ids, self.requester.partner_id)
+
+    def test_deferring_the_next_step_is_ignored(self):
+        """OCA's ``tier_validation_defer_compute_can_review`` sent by a client would leave the
+        document with no pending review (nobody could approve it): ignored on channel documents."""
+        self._rule(name="Second", reviewer_id=self.colleague.id, sequence=10)
+        self._rule(name="First", sequence=20)
+        document = self._document(500.0).with_context(tier_validation_defer_compute_can_review=True)
+        document.action_done()
+        first = document.review_ids.filtered(lambda r: r.name == "First")
+        second = document.review_ids - first
+        self.assertEqual((first.status, second.status), ("pending", "waiting"))
+        document.with_user(self.approver).with_context(tier_validation_defer_compute_can_review=True).validate_tier()
+        self.assertEqual((first.status, second.status), ("approved", "pending"))
+        document.with_user(self.colleague).with_context(tier_validation_defer_compute_can_review=True).validate_tier()
+        self.assertEqual(document.state, "done")
+
+    def test_no_way_around_a_pending_review(self):
+        """The catalogue of ways around (tests/bypass.py) on the opted-in document, as the requester
+        (internal), a colleague and a portal user."""
+        self._rule()
+        document = self._pending()
+        self._assert_no_bypass(
+            document, self.approver, self.requester | self.colleague | self.portal,
+            figures={"partner_id": self.env["res.partner"].create({"name": "Other"}).id},
+            lines=document.line_ids, line_figures={"amount": 5000.0},
+        )
+        document.with_user(self.approver).validate_tier()
+        self.assertEqual(document.state, "done")
 
     # ------------------------------------------------------------------ reviews only through the engine
     def test_reviews_cannot_be_created_written_or_deleted(self):

@@ -1,5 +1,6 @@
 from .engine import (
     CHANNEL_REVIEW_TYPES,
+    DEFER_KEY,
     ENGINE,
     FREE_REVIEW_FIELDS,
     GUARD,

@@ -10,6 +10,9 @@ CHANNEL_REVIEW_TYPES = [
 # Context keys of base_tier_validation that switch a check off. A context sent through
 # RPC is the caller's: on opted-in models they are honoured only from the engine.
 UNTRUSTED_CONTEXT_KEYS = ("skip_validation_check", "skip_check_state_condition")
+# base_tier_validation's key that leaves the next review step waiting (for a caller who promotes
+# it himself afterwards): from a client, it would leave a document blocked with no pending review
+DEFER_KEY = "tier_validation_defer_compute_can_review"
 
 # fields of tier.review a non-engine write may still change (bookkeeping of OCA's reminder)
 FREE_REVIEW_FIELDS = {"last_reminder_date"}

@@ -135,18 +135,12 @@ class DistributionCommissionWithdrawal(models.Model):
         """A reviewer refused it (back office or My Approvals): the request is rejected and no
         longer holds the promoter's money."""
         # the reviews stay: they are the decision (who refused, why), not a request to redo
-        self.with_context(skip_validation_check=True, dms_tier_engine=ENGINE, dms_keep_reviews=ENGINE).write(
-            {"state": "rejected"}
-        )
+        self._dms_decided_write({"state": "rejected"})
         for withdrawal in self:
             withdrawal.message_post(
                 body=self.env._("Rejected: %(reason)s", reason=withdrawal.dms_rejection_reason or "-")
             )
 
-    def _allow_to_remove_reviews(self, values):
-        if self.env.context.get("dms_keep_reviews") is ENGINE:
-            return False
-        return super()._allow_to_remove_reviews(values)
 
     def action_reject(self):
         self.check_access("write")

@@ -197,3 +197,22 @@ class TestWithdrawalOnMyApprovals(WithdrawalApprovalCommon, DistributionHttpComm
         self.assertIn("Nothing waits for your approval.", response.text)
         self.env.invalidate_all()
         self.assertEqual((self.withdrawal.state, self.review.done_by), ("paid", self.top_user))
+
+    def test_the_promoter_reads_why_his_withdrawal_was_rejected(self):
+        """Rejected on My Approvals: the promoter's earnings page shows the request Rejected with the
+        reviewer's reason, and the money is withdrawable again."""
+        self.authenticate("promoter_top", "promoter_top")
+        csrf = self._csrf("/my/approvals")
+        response = self.url_open(
+            f"/my/approvals/{self.review.id}/reject", data={"csrf_token": csrf, "reason": "Bank account unverified"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual((self.withdrawal.state, self.review.done_by), ("rejected", self.top_user))
+        self.authenticate("promoter_mid", "promoter_mid")
+        page = self.url_open("/my/earnings").text
+        row = page[page.index(self.withdrawal.name):]
+        row = row[:row.index("</tr>")]
+        self.assertIn("o_withdrawal_reason", row)
+        self.assertIn("Bank account unverified", row)
+        self.assertEqual(self.mid.amount_withdrawable, 80.0)

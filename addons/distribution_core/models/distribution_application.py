@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
+from odoo.addons.distribution_approval.tools import ENGINE
+
 from ..tools.codes import normalize_code
 
 
@@ -139,6 +141,16 @@ class DistributionApplication(models.Model):
 
     def _dms_on_validated(self):
         self.sudo().action_approve()
+
+    def _dms_on_rejected(self):
+        """A reviewer refused it (back office or My Approvals): the application is Rejected with
+        the reviewer's reason, decided by him, and the applicant gets the rejection email, as when
+        a channel user rejects it directly. The reviews stay as the record of the decision."""
+        for application in self.filtered(lambda a: a.state == "pending"):
+            reason = application.dms_rejection_reason or self.env._("Rejected by a reviewer.")
+            application.sudo().with_context(
+                skip_validation_check=True, dms_tier_engine=ENGINE, dms_keep_reviews=ENGINE
+            )._action_reject(reason)
 
     def action_approve(self):
         """Create the company, its contact, its place in the tree and its portal user

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import DistributionCommon
@@ -59,3 +59,30 @@ class TestApplicationApproval(DistributionCommon):
         with self.assertRaisesRegex(ValidationError, UNDER_REVIEW):
             application.with_user(self.channel_user).write({"manager_id": self.channel_user.id})
         self.assertEqual(application.state, "pending")
+
+    def test_reviewer_rejection_rejects_the_application(self):
+        """The territory manager refuses with the Reject button: the application is Rejected with his
+        reason, decided by him, and the applicant (who has no account yet) gets it by email."""
+        application = self._application_under_territory_manager()
+        application.with_user(self.channel_user).action_approve()
+        review = application.review_ids
+        action = application.with_user(self.channel_manager).reject_tier()
+        wizard = self.env["comment.wizard"].with_user(self.channel_manager).with_context(**action["context"]).create(
+            {"comment": "Hangzhou has enough stores"}
+        )
+        wizard.add_comment()
+        self.assertEqual(
+            (application.state, application.validation_status, application.reject_reason, application.decided_by_id),
+            ("rejected", "rejected", "Hangzhou has enough stores", self.channel_manager),
+        )
+        self.assertFalse(application.member_id)
+        self.assertEqual(application.review_ids, review, "the review stays: who refused, and why")
+        self.assertEqual((review.status, review.done_by), ("rejected", self.channel_manager))
+        mail = self.env["mail.mail"].search([("email_to", "=", "lilei@example.com")], limit=1)
+        self.assertIn("Hangzhou has enough stores", str(mail.body_html), "the applicant is told why")
+        # decided: neither the reviewer nor anyone else approves it afterwards
+        with self.assertRaises(UserError):
+            application.with_user(self.channel_manager).validate_tier()
+        with self.assertRaises(UserError):
+            application.with_user(self.channel_user).action_approve()
+        self.assertEqual(application.state, "rejected")

@@ -96,3 +96,40 @@ class TestPosReplenishmentOrderedBy(StorePosCommon):
         with self.assertRaises(AccessError):
             order.with_user(hq_cashier).sudo().with_context(dms_till_order=True).action_submit()
         self.assertEqual(order.state, "draft")
+
+    def test_rejected_replenishment_is_no_longer_on_order(self):
+        """The dealer's reviewer refuses what the till ordered: the channel order is Rejected with his
+        reason, the cashier who asked is told, and the Replenish screen no longer counts it on order
+        (the store would otherwise never be offered those units again)."""
+        approver = new_test_user(self.env, login="till_approver", groups="distribution_core.group_channel_user")
+        self.env["tier.definition"].create(
+            {"name": "Dealer approves store orders (till)",
+             "model_id": self.env.ref("distribution_sale.model_distribution_channel_order").id,
+             "review_type": "individual", "reviewer_id": approver.id, "definition_domain": "[]"}
+        )
+        contact = self.env["res.partner"].create({"name": "Till cashier", "parent_id": self.store_a.partner_id.id})
+        cashier = new_test_user(
+            self.env, login="till_cashier_r", groups="distribution_pos.group_store_staff", partner_id=contact.id
+        )
+        config = self.pos_config_usd.with_user(cashier)
+        self.goods.is_storable = True  # the Replenish screen lists stocked products
+
+        def on_order():
+            return {line["product_id"]: line["on_order"] for line in config.dms_replenishment_lines()}.get(self.goods.id, 0.0)
+
+        before = on_order()
+        result = config.dms_submit_replenishment([{"product_id": self.goods.id, "qty": 4}])
+        order = self.env["distribution.channel.order"].browse(result["id"])
+        self.assertEqual((order.state, order.validation_status), ("submitted", "pending"))
+        self.assertEqual(on_order(), before + 4)
+        # the cashier cannot decide his own order
+        with self.assertRaises(AccessError):
+            order.with_user(cashier).validate_tier()
+        order.with_user(approver)._dms_reject("Order by the case of 12")
+        self.assertEqual(
+            (order.state, order.validation_status, order.reject_reason, order.review_ids.done_by),
+            ("rejected", "rejected", "Order by the case of 12", approver),
+        )
+        self.assertEqual(on_order(), before, "a refused order is not on its way")
+        note = order.message_ids.filtered(lambda m: "Order by the case of 12" in (m.body or ""))
+        self.assertIn(cashier.partner_id, note.notified_partner_ids | note.partner_ids, "the cashier is told")

@@ -183,6 +183,13 @@ class DistributionRebateSettlement(models.Model):
     def _dms_on_validated(self):
         self.sudo()._post()
 
+    def _dms_on_rejected(self):
+        """A reviewer refused the amount: the settlement is Cancelled (nothing is credited), the
+        reviewer's reason in its chatter, and the period is free for the next settlement run to
+        settle again. The reviews stay as the record of the decision."""
+        self.filtered(lambda s: s.state == "draft").with_context(dms_keep_reviews=ENGINE).sudo().action_cancel()
+        return super()._dms_on_rejected()
+
     def _post(self):
         """Approved: the credit note (or vendor bill) is created and posted."""
         for settlement in self:

@@ -382,6 +382,40 @@ class TestRebateSettlement(RebateCommon):
         self.assertEqual(settlement.state, "posted")
         self.assertTrue(settlement.move_id)
 
+    def test_settlement_rejected_is_cancelled_and_settled_again(self):
+        """The reviewer refuses a settlement: it is Cancelled with no credit note, his reason in its
+        chatter for whoever asked; the period is free, and the next run settles it again."""
+        self.env["tier.definition"].create(
+            {"name": "Finance checks rebates",
+             "model_id": self.env.ref("distribution_rebate.model_distribution_rebate_settlement").id,
+             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
+        )
+        agreement = self._year_agreement()
+        self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
+        computation = self._result(agreement, date(2025, 1, 1))
+        settlement = computation.with_user(self.channel_manager)._settle().with_env(self.env)
+        self.assertEqual(settlement.validation_status, "pending")
+        amount = settlement.amount
+        review = settlement.review_ids
+        action = settlement.with_user(self.channel_user).reject_tier()
+        self.env["comment.wizard"].with_user(self.channel_user).with_context(**action["context"]).create(
+            {"comment": "Invoices of March are disputed"}
+        ).add_comment()
+        self.assertEqual(
+            (settlement.state, settlement.validation_status, settlement.amount, review.done_by),
+            ("cancelled", "rejected", amount, self.channel_user),
+        )
+        self.assertEqual(settlement.review_ids, review, "the review stays: who refused, and why")
+        self.assertFalse(settlement.move_id, "nothing credited")
+        self.assertEqual(computation.amount_settled, 0.0)
+        note = settlement.message_ids.filtered(lambda m: "Invoices of March are disputed" in (m.body or ""))
+        self.assertIn(self.channel_manager.partner_id, note.partner_ids, "whoever asked is told")
+        with self.assertRaises(UserError):
+            settlement.with_user(self.channel_user).validate_tier()
+        again = computation._settle()
+        self.assertEqual((again.amount, again.state, again.validation_status), (amount, "draft", "pending"))
+        self.assertNotEqual(again, settlement)
+
     def test_accrual_balances_reverses_and_runs_once(self):
         agreement = self._agreement(rate=3.0)
         self._invoice("dl_hz", "2025-01-15", [(self.product_a, 10, 1000.0)])
@@ -419,6 +453,37 @@ class TestRebateSettlement(RebateCommon):
         self.assertEqual(agreement.state, "draft")
         agreement.with_user(self.channel_user).validate_tier()
         self.assertEqual(agreement.state, "approved")
+
+    def test_agreement_rejected_stays_draft_to_be_changed(self):
+        """The reviewer refuses an agreement: it stays a Draft (nothing starts or accrues), his reason
+        in its chatter for the requester; changed and sent again, the rules apply anew."""
+        self.env["tier.definition"].create(
+            {"name": "Channel user checks agreements",
+             "model_id": self.env.ref("distribution_rebate.model_distribution_rebate_agreement").id,
+             "review_type": "individual", "reviewer_id": self.channel_user.id, "definition_domain": "[]"}
+        )
+        agreement = self._agreement(start=False, rate=5.0)
+        agreement.with_user(self.channel_manager).action_approve()
+        review = agreement.review_ids
+        agreement.with_user(self.channel_user)._dms_reject("5% is more than the budget")
+        self.assertEqual((agreement.state, agreement.validation_status, review.status, review.done_by),
+                         ("draft", "rejected", "rejected", self.channel_user))
+        note = agreement.message_ids.filtered(lambda m: "5% is more than the budget" in (m.body or ""))
+        self.assertIn(self.channel_manager.partner_id, note.partner_ids, "the requester is told")
+        with self.assertRaisesRegex(UserError, "rejected"):
+            agreement.with_user(self.channel_manager).action_approve()
+        with self.assertRaises(UserError):
+            agreement.with_user(self.channel_manager).action_start()
+        self.assertEqual(agreement.state, "draft")
+        # refused, its terms stay as they were until the validation is restarted (OCA)
+        with self.assertRaises(ValidationError):
+            agreement.with_user(self.channel_manager).write({"rate": 3.0})
+        agreement.with_user(self.channel_manager).restart_validation()
+        agreement.with_user(self.channel_manager).write({"rate": 3.0})
+        agreement.with_user(self.channel_manager).action_approve()
+        self.assertEqual((agreement.state, agreement.validation_status), ("draft", "pending"))
+        agreement.with_user(self.channel_user).validate_tier()
+        self.assertEqual((agreement.state, agreement.rate), ("approved", 3.0))
 
     def test_agreement_and_settlement_cannot_be_got_around(self):
         """Issue #25: the ways around an approval, on agreements and settlements."""

@@ -252,7 +252,9 @@ class DistributionChannelOrder(models.Model):
         return True
 
     def _dms_on_validated(self):
-        self._set_state("approved", date_approved=fields.Datetime.now())
+        # the engine's decision, whoever the rule made reviewer (sudo: an approver outside the
+        # buyer's part of the channel decides all the same; who decided stays the current user)
+        self.sudo()._set_state("approved", date_approved=fields.Datetime.now())
         self._notify(lambda o: o.buyer_member_id, self.env._("All approvals given: the order is approved."))
 
     def _dms_portal_approval_summary(self):
@@ -263,8 +265,12 @@ class DistributionChannelOrder(models.Model):
         return result
 
     def _dms_on_rejected(self):
+        """A reviewer refused it: Rejected with his reason (the buyer changes it and submits it
+        again, or cancels it). The buyer's portal users and whoever asked for the approval (the
+        cashier of a till's replenishment) are told."""
         reason = self.dms_rejection_reason or self.env._("Rejected by a reviewer.")
-        self._set_state("rejected", reject_reason=reason)
+        self.sudo()._set_state("rejected", reject_reason=reason)
+        self.sudo().message_subscribe(partner_ids=self.sudo().review_ids.requested_by.partner_id.ids)
         self._notify(lambda o: o.buyer_member_id, self.env._("Order rejected: %(reason)s", reason=reason))
 
     def action_reject(self, reason=None):

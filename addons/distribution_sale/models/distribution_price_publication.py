@@ -115,6 +115,13 @@ class DistributionPricePublication(models.Model):
     def _dms_on_validated(self):
         self.sudo().write({"state": "approved", "reviewed_by_id": self.env.user.id})
 
+    def _dms_on_rejected(self):
+        """A reviewer refused the prices: back to Draft to be changed, the reviewer's reason in the
+        chatter for whoever submitted them. The refused reviews stay (the reason on the form) until
+        it is submitted again, when the rules apply anew."""
+        self.filtered(lambda p: p.state == "to_review")._dms_decided_write({"state": "draft", "reviewed_by_id": False})
+        return super()._dms_on_rejected()
+
     def action_reset(self):
         self._check_state(("to_review", "approved", "cancel"), self.env._("reset to draft"))
         self.review_ids.with_context(dms_tier_engine=ENGINE).unlink()

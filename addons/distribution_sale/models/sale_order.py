@@ -321,11 +321,6 @@ class SaleOrder(models.Model):
                 result[order.id]["member"] = order.channel_member_id.name
         return result
 
-    def _dms_on_rejected(self):
-        self.message_post(
-            body=self.env._("Approval refused: %(reason)s", reason=self.dms_rejection_reason or "-")
-        )
-
     @api.depends("order_line.channel_below_floor")
     def _compute_channel_below_floor(self):
         for order in self:

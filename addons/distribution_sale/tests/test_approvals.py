@@ -8,7 +8,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.sale.models.sale_order import SaleOrder as SaleOrderBase
 
-from .common import DistributionSaleCommon
+from .common import DistributionSaleCommon, DistributionSaleHttpCommon
 
 
 @tagged("post_install", "-at_install")
@@ -492,3 +492,78 @@ class TestOtherDocumentApprovals(DistributionSaleCommon):
         self.assertFalse(publication.review_ids)
         publication.with_user(self.channel_manager).action_submit()
         self.assertEqual(publication.validation_status, "pending")
+
+    def test_publication_rejected_goes_back_to_draft(self):
+        """The reviewer refuses the prices: the publication is back in Draft to be changed (nothing
+        published), the reason in its chatter addressed to whoever submitted it; submitted again,
+        the rules apply anew."""
+        publication = self._submitted_publication()
+        review = publication.review_ids
+        publication.with_user(self.channel_user)._dms_reject("900 is above the floor we agreed")
+        self.assertEqual(
+            (publication.state, publication.validation_status, publication.reviewed_by_id, review.done_by),
+            ("draft", "rejected", self.env["res.users"], self.channel_user),
+        )
+        self.assertFalse(publication.published_date)
+        self.assertEqual(publication.with_user(self.channel_manager).dms_rejection_reason,
+                         "900 is above the floor we agreed")
+        note = publication.message_ids.filtered(lambda m: "900 is above the floor we agreed" in (m.body or ""))
+        self.assertEqual(note.author_id, self.channel_user.partner_id)
+        self.assertIn(self.channel_manager.partner_id, note.partner_ids, "the submitter is told")
+        with self.assertRaises(UserError):
+            publication.with_user(self.channel_user).action_approve()
+        # in Draft the prices can be changed, then submitted again: a new review, pending
+        publication.line_ids.with_user(self.channel_manager).write({"new_price": 850.0})
+        publication.with_user(self.channel_manager).action_submit()
+        self.assertEqual((publication.state, publication.validation_status), ("to_review", "pending"))
+        self.assertNotIn(review, publication.review_ids)
+        publication.with_user(self.channel_user).action_approve()
+        self.assertEqual((publication.state, publication.line_ids.new_price), ("approved", 850.0))
+
+
+@tagged("post_install", "-at_install")
+class TestRejectionOnThePortal(DistributionSaleHttpCommon):
+    """A member whose order is refused sees it where he looks: his order's portal page."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["tier.definition"].search([]).active = False
+
+    def test_rejected_order_to_hq_is_shown_to_the_member(self):
+        """A member's order to HQ refused by the channel manager stays a quotation (nothing
+        delivered), the reason in its chatter for the member who ordered and on his order page."""
+        self.env["tier.definition"].create(
+            {"name": "Manager checks portal orders", "model_id": self.env.ref("sale.model_sale_order").id,
+             "review_type": "individual", "reviewer_id": self.channel_manager.id,
+             "definition_domain": "[('channel_portal_order', '=', True)]", "dms_channel_rule": True}
+        )
+        buyer = self.users["ga"]
+        order = self.members["ga"].with_user(buyer)._portal_submit_order([(self.product_a, 2)]).sudo()
+        self.assertEqual(order.validation_status, "pending")
+        order.with_user(self.channel_manager)._dms_reject("Wait for the new prices")
+        self.assertEqual((order.state, order.validation_status, order.review_ids.done_by),
+                         ("draft", "rejected", self.channel_manager))
+        self.assertFalse(order.picking_ids)
+        note = order.message_ids.filtered(lambda m: "Wait for the new prices" in (m.body or ""))
+        self.assertIn(buyer.partner_id, note.partner_ids, "the member who ordered is told")
+        self.authenticate(buyer.login, buyer.login)
+        page = self.url_open(f"/my/channel/orders/sale/{order.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Wait for the new prices", page.text)
+
+    def test_rejected_channel_order_is_shown_to_the_buyer(self):
+        self.env["tier.definition"].create(
+            {"name": "Distributor approves", "model_id": self.env.ref("distribution_sale.model_distribution_channel_order").id,
+             "review_type": "parent_portal", "definition_domain": "[]"}
+        )
+        buyer = self.users["dl_hz"]
+        order = self.members["dl_hz"].with_user(buyer)._portal_submit_order([(self.product_a, 2)]).sudo()
+        self.assertEqual(order.validation_status, "pending")
+        order.with_user(self.users["rd_zj"])._dms_portal_decide(order.review_ids, "reject", "Out of stock here")
+        self.assertEqual((order.state, order.reject_reason, order.review_ids.done_by),
+                         ("rejected", "Out of stock here", self.users["rd_zj"]))
+        self.authenticate(buyer.login, buyer.login)
+        page = self.url_open(f"/my/channel/orders/{order.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Out of stock here", page.text)
