@@ -1,6 +1,8 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.distribution_approval.tests.bypass import ApprovalBypassMixin
 
 from .common import DistributionCommon
 
@@ -8,7 +10,7 @@ UNDER_REVIEW = "waiting for approval|under validation"
 
 
 @tagged("post_install", "-at_install")
-class TestApplicationApproval(DistributionCommon):
+class TestApplicationApproval(DistributionCommon, ApprovalBypassMixin):
     """Applications go through the approval engine: the territory manager decides, and nobody
     gets around it (moved here from the sell-in approval tests, now in distribution_sale)."""
 
@@ -86,3 +88,34 @@ class TestApplicationApproval(DistributionCommon):
         with self.assertRaises(UserError):
             application.with_user(self.channel_user).action_approve()
         self.assertEqual(application.state, "rejected")
+
+    def test_no_way_around_a_pending_application(self):
+        """The catalogue of ways around a pending review (distribution_approval/tests/bypass.py) on an
+        application: as the channel user who sent it for approval (one of the rule's group, never his
+        own reviewer), as another internal user and as the inviting dealer's portal user."""
+        group = self.env["res.groups"].create(
+            {"name": "Membership reviewers", "user_ids": [Command.set((self.channel_user | self.channel_manager).ids)]}
+        )
+        self.env["tier.definition"].create(
+            {"name": "Reviewers check members", "model_id": self.env.ref("distribution_core.model_distribution_application").id,
+             "review_type": "group", "reviewer_group_id": group.id, "definition_domain": "[]"}
+        )
+        invitation = self.env["distribution.invitation"].with_user(self.channel_manager).create(
+            {"name": "Stores", "inviter_member_id": self.members["dl_hz"].id, "tier_id": self.tier_st.id,
+             "territory_id": self.terr_hz.id}
+        )
+        application = self.env["distribution.application"].create(
+            {"invitation_id": invitation.id, "name": "Corner Shop", "contact_name": "Li Lei",
+             "email": "lilei@example.com", "vat": "91330100XH0000009X", "territory_id": self.terr_hz.id}
+        )
+        application.with_user(self.channel_user).action_approve()
+        self.assertEqual(application.review_ids.reviewer_ids, self.channel_manager, "not the requester himself")
+        other = new_test_user(self.env, login="app_other", groups="base.group_user")
+        self._assert_no_bypass(
+            application, self.channel_manager, self.channel_user | other | self.users["dl_hz"],
+            figures={"territory_id": self.terr_nj.id, "manager_id": self.channel_user.id,
+                     "invitation_id": invitation.copy({"territory_id": self.terr_nj.id}).id},
+        )
+        self.assertFalse(application.member_id)
+        application.with_user(self.channel_manager).validate_tier()
+        self.assertEqual((application.state, application.member_id.territory_id), ("approved", self.terr_hz))

@@ -2,6 +2,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
+from odoo.addons.distribution_approval.tests.bypass import ApprovalBypassMixin
+
 from .test_pos_sellout import StorePosCommon
 
 
@@ -59,7 +61,7 @@ class TestPosReplenishmentSettings(StorePosCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPosReplenishmentOrderedBy(StorePosCommon):
+class TestPosReplenishmentOrderedBy(StorePosCommon, ApprovalBypassMixin):
     """The order sent from the till is the cashier's: the approver sees who asked for it."""
 
     def test_cashier_is_the_requester(self):
@@ -133,3 +135,37 @@ class TestPosReplenishmentOrderedBy(StorePosCommon):
         self.assertEqual(on_order(), before, "a refused order is not on its way")
         note = order.message_ids.filtered(lambda m: "Order by the case of 12" in (m.body or ""))
         self.assertIn(cashier.partner_id, note.notified_partner_ids | note.partner_ids, "the cashier is told")
+
+    def test_no_way_around_a_pending_replenishment(self):
+        """The catalogue of ways around a pending review (distribution_approval/tests/bypass.py) on
+        what a till ordered: as the cashier who ordered (one of the reviewers' group, never his own
+        reviewer), as an HQ cashier and as the store's portal user."""
+        approver = new_test_user(self.env, login="till_approver2", groups="distribution_core.group_channel_manager")
+        contact = self.env["res.partner"].create({"name": "Till cashier", "parent_id": self.store_a.partner_id.id})
+        cashier = new_test_user(
+            self.env, login="till_cashier_b", groups="distribution_pos.group_store_staff", partner_id=contact.id
+        )
+        group = self.env["res.groups"].create(
+            {"name": "Store order reviewers", "user_ids": [Command.set((approver | cashier).ids)]}
+        )
+        self.env["tier.definition"].create(
+            {"name": "Store orders checked (till)",
+             "model_id": self.env.ref("distribution_sale.model_distribution_channel_order").id,
+             "review_type": "group", "reviewer_group_id": group.id, "definition_domain": "[]"}
+        )
+        result = self.pos_config_usd.with_user(cashier).dms_submit_replenishment(
+            [{"product_id": self.goods.id, "qty": 4}]
+        )
+        order = self.env["distribution.channel.order"].browse(result["id"])
+        self.assertEqual(order.review_ids.reviewer_ids, approver, "not the cashier himself")
+        hq_cashier = new_test_user(self.env, login="hq_cashier3", groups="point_of_sale.group_pos_user")
+        store_contact = self.env["res.partner"].create({"name": "Store owner", "parent_id": self.store_a.partner_id.id})
+        store_portal = new_test_user(self.env, login="store_portal_b", groups="base.group_portal",
+                                     partner_id=store_contact.id)
+        self._assert_no_bypass(
+            order, approver, cashier | hq_cashier | store_portal,
+            figures={"supplier_member_id": self.store_b.id, "buyer_member_id": self.store_b.id},
+            lines=order.line_ids, line_figures={"product_uom_qty": 400.0, "price_unit": 0.01},
+        )
+        order.with_user(approver).validate_tier()
+        self.assertEqual((order.state, order.line_ids.product_uom_qty), ("approved", 4.0))

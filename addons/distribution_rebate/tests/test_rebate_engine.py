@@ -5,8 +5,10 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, mute_logger
+
+from odoo.addons.distribution_approval.tests.bypass import ApprovalBypassMixin
 
 from ..models import rebate_computation
 from ..models.rebate_settlement import SETTLEMENT_LOCK
@@ -287,7 +289,7 @@ class TestRebateTypes(RebateCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestRebateSettlement(RebateCommon):
+class TestRebateSettlement(RebateCommon, ApprovalBypassMixin):
     def _year_agreement(self):
         return self._agreement(rebate_type="stepped_retro", period_type="year",
                                tiers=[(0, 1.0), (10000, 2.0), (50000, 3.0)])
@@ -566,6 +568,44 @@ class TestRebateSettlement(RebateCommon):
         settlement.with_user(self.channel_user).validate_tier()
         self.assertEqual(settlement.state, "posted")
         self.assertEqual(settlement.move_id.amount_total, amount)
+
+    def test_no_way_around_pending_agreement_and_settlement(self):
+        """The catalogue of ways around a pending review (distribution_approval/tests/bypass.py) on a
+        rebate agreement and on its settlement: as the channel manager who asked (one of the
+        reviewers' group, never his own reviewer), as a salesman and as the member's portal user."""
+        group = self.env["res.groups"].create(
+            {"name": "Rebate reviewers", "user_ids": [Command.set((self.channel_manager | self.channel_user).ids)]}
+        )
+        for model in ("distribution_rebate.model_distribution_rebate_agreement",
+                      "distribution_rebate.model_distribution_rebate_settlement"):
+            self.env["tier.definition"].create(
+                {"name": "Second person checks rebates", "model_id": self.env.ref(model).id,
+                 "review_type": "group", "reviewer_group_id": group.id, "definition_domain": "[]"}
+            )
+        salesman = new_test_user(self.env, login="reb_salesman", groups="sales_team.group_sale_salesman")
+        attackers = self.channel_manager | salesman | self.users["dl_hz"]
+        agreement = self._agreement(start=False, tiers=[(0, 1.0), (10000, 2.0)], rebate_type="stepped_retro")
+        agreement.with_user(self.channel_manager).action_approve()
+        self.assertEqual(agreement.review_ids.reviewer_ids, self.channel_user, "not the requester himself")
+        self._assert_no_bypass(
+            agreement, self.channel_user, attackers,
+            figures={"rate": 9.0, "date_end": date(2026, 12, 31), "member_id": self.members["dl_nj"].id},
+            lines=agreement.tier_line_ids, line_figures={"rate": 9.0},
+        )
+        agreement.with_user(self.channel_user).validate_tier()
+        self.assertEqual(agreement.state, "approved")
+        agreement.action_start()
+        self._invoice("dl_hz", "2025-03-10", [(self.product_a, 30, 1000.0)])
+        settlement = self._result(agreement, date(2025, 1, 1)).with_user(self.channel_manager)._settle()
+        settlement = settlement.with_env(self.env)
+        amount = settlement.amount
+        self.assertEqual(settlement.review_ids.reviewer_ids, self.channel_user)
+        self._assert_no_bypass(
+            settlement, self.channel_user, attackers,
+            figures={"amount": amount * 10, "previously_settled": -amount},
+        )
+        settlement.with_user(self.channel_user).validate_tier()
+        self.assertEqual((settlement.state, settlement.move_id.amount_total), ("posted", amount))
 
 
 @tagged("post_install", "-at_install")

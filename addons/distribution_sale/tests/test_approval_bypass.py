@@ -5,6 +5,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.distribution_approval.tests.bypass import ApprovalBypassMixin
+
 from .common import DistributionSaleCommon
 
 # our message ("... is waiting for approval (rule): ... cannot change now") or, for a write
@@ -284,7 +286,7 @@ class TestApprovalBypass(DistributionSaleCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestChannelDocumentBypass(DistributionSaleCommon):
+class TestChannelDocumentBypass(DistributionSaleCommon, ApprovalBypassMixin):
     """The same ways, on channel orders and price publications."""
 
     @classmethod
@@ -339,3 +341,32 @@ class TestChannelDocumentBypass(DistributionSaleCommon):
         with self.assertRaisesRegex(ValidationError, "Channel user checks prices"):
             publication.line_ids.with_user(self.channel_manager).write({"new_price": 1.0})
         self.assertEqual(publication.line_ids.new_price, 900.0)
+
+    def test_no_way_around_a_pending_publication(self):
+        """The catalogue of ways around a pending review (distribution_approval/tests/bypass.py) on a
+        price publication: as the channel manager who submitted it (one of the reviewers' group,
+        never his own reviewer), as a salesman and as a dealer's portal user."""
+        group = self.env["res.groups"].create(
+            {"name": "Price reviewers", "user_ids": [Command.set((self.channel_manager | self.channel_user).ids)]}
+        )
+        self.env["tier.definition"].create(
+            {"name": "Prices checked by a second person",
+             "model_id": self.env.ref("distribution_sale.model_distribution_price_publication").id,
+             "review_type": "group", "reviewer_group_id": group.id, "definition_domain": "[]"}
+        )
+        pricelist = self.env["product.pricelist"].create({"name": "Dealers (bypass test)"})
+        publication = self.env["distribution.price.publication"].create(
+            {"name": "Prices up", "effective_date": "2099-01-01",
+             "line_ids": [Command.create({"pricelist_id": pricelist.id, "product_id": self.product_a.id,
+                                          "new_price": 900.0})]}
+        )
+        publication.with_user(self.channel_manager).action_submit()
+        self.assertEqual(publication.review_ids.reviewer_ids, self.channel_user, "not the submitter himself")
+        salesman = new_test_user(self.env, login="pub_salesman", groups="sales_team.group_sale_salesman")
+        self._assert_no_bypass(
+            publication, self.channel_user, self.channel_manager | salesman | self.users["dl_hz"],
+            figures={"effective_date": "2098-01-01"},
+            lines=publication.line_ids, line_figures={"new_price": 1.0},
+        )
+        publication.with_user(self.channel_user).action_approve()
+        self.assertEqual((publication.state, publication.line_ids.new_price), ("approved", 900.0))
