@@ -14,20 +14,20 @@ class ApprovalPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if not counters:
-            # the card is shown to whoever reviews in the portal, with or without a review waiting
-            values["dms_approvals_card"] = bool(
-                request.env["tier.review"].sudo().search_count([("reviewer_ids", "in", request.env.user.ids)], limit=1)
-            )
+            # the card is shown to whoever has a review to decide or a request of his own waiting
+            values["dms_approvals_card"] = request.env["tier.review"]._dms_portal_card()
         if "dms_approval_count" in counters:
             values["dms_approval_count"] = len(request.env["tier.review"]._dms_portal_reviews())
         return values
 
     @http.route(["/my/approvals"], type="http", auth="user", website=True)
     def portal_my_approvals(self, error=None, **kwargs):
-        reviews = request.env["tier.review"]._dms_portal_reviews()
+        Review = request.env["tier.review"]
+        reviews = Review._dms_portal_reviews()
         values = self._prepare_portal_layout_values()
         values.update(
-            {"page_name": "dms_approvals", "rows": reviews._dms_portal_rows(), "reviews": reviews, "error": error}
+            {"page_name": "dms_approvals", "rows": reviews._dms_portal_rows(), "reviews": reviews, "error": error,
+             "request_rows": Review._dms_portal_requests()._dms_portal_rows()}
         )
         return request.render("distribution_approval.portal_my_approvals", values)
 

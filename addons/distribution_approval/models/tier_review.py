@@ -273,6 +273,39 @@ class TierReview(models.Model):
             result |= group.filtered(lambda r, s=sequences: r.sequence in s.get(r.res_id, ()))
         return reviews & result
 
+    @api.model
+    def _dms_portal_requests(self):
+        """The current user's own requests that wait for someone's decision, on documents of every
+        model that opts in: one review per document, the step it waits at (pending first), oldest
+        request first. What My Approvals shows him under "My requests waiting"."""
+        reviews = self.sudo().search(
+            [("requested_by", "=", self.env.user.id), ("status", "in", ("waiting", "pending"))],
+            order="create_date, id",
+        )
+        result = self.sudo().browse()
+        for model, group in reviews.grouped("model").items():
+            if not opted_in(self.env, model):
+                continue
+            waiting = (
+                self.env[model].sudo().browse(set(group.mapped("res_id"))).exists()
+                .filtered(lambda d: d.validation_status in ("waiting", "pending"))
+            )
+            steps = group.filtered(lambda r, ids=set(waiting.ids): r.res_id in ids).sorted(
+                lambda r: (r.status != "pending", r.create_date, r.id)
+            )
+            seen = set()
+            for review in steps:
+                if review.res_id not in seen:
+                    seen.add(review.res_id)
+                    result |= review
+        return result.sorted(lambda r: (r.create_date, r.id))
+
+    @api.model
+    def _dms_portal_card(self):
+        """Whether the portal home shows the card My Approvals to the current user: he has a review
+        to decide now, or a request of his own waiting (not because he once reviewed something)."""
+        return bool(self._dms_portal_reviews() or self._dms_portal_requests())
+
     def _dms_portal_rows(self):
         """[(review, summary)] of self for the portal page (see ``_dms_portal_approval_summary``),
         one summary query per model."""

@@ -60,3 +60,21 @@ class TestPortalApprovals(ApprovalCommon):
         portal._dms_portal_decide(self.review, "reject", "Price too low")
         self.assertEqual((self.document.state, self.document.validation_status), ("draft", "rejected"))
         self.assertEqual(self.document.dms_rejection_reason, "Price too low")
+
+    def test_card_for_who_has_something_to_see(self):
+        """The portal home's card My Approvals: for the reviewer with a decision to take and for the
+        requester whose request waits; not for anyone else, nor for having reviewed once."""
+        Review = self.env["tier.review"]
+        self.assertEqual(Review.with_user(self.requester)._dms_portal_requests(), self.review)
+        for user in (self.portal, self.requester):
+            self.assertTrue(Review.with_user(user)._dms_portal_card(), user.login)
+        for user in (self.colleague, self.approver):
+            self.assertFalse(Review.with_user(user)._dms_portal_card(), user.login)
+            self.assertFalse(Review.with_user(user)._dms_portal_requests())
+        [(review, summary)] = Review.with_user(self.requester)._dms_portal_requests()._dms_portal_rows()
+        self.assertEqual((review.todo_by, summary["name"], summary["amount"]),
+                         (self.portal.name, self.document.display_name, 500.0))
+        self.document.with_user(self.portal)._dms_portal_decide(self.review, "reject", "Too expensive")
+        for user in (self.portal, self.requester):
+            self.assertFalse(Review.with_user(user)._dms_portal_card(), f"{user.login}: nothing left to see")
+        self.assertFalse(Review.with_user(self.requester)._dms_portal_requests(), "a refused request no longer waits")

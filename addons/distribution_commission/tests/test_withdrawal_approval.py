@@ -179,7 +179,8 @@ class TestWithdrawalOnMyApprovals(WithdrawalApprovalCommon, DistributionHttpComm
             self.authenticate(login, login)
             page = self.url_open("/my/approvals").text
             self.assertIn("Nothing waits for your approval.", page)
-            self.assertNotIn(self.withdrawal.name, page)
+            # nothing to decide (the requester sees it only among his own requests waiting)
+            self.assertNotIn(self.withdrawal.name, page.split("o_dms_approval_requests")[0])
             csrf = self._csrf("/my/earnings")  # his page has nothing to approve, so no form
             self.assertTrue(csrf)
             response = self.url_open(f"/my/approvals/{self.review.id}/approve", data={"csrf_token": csrf})
@@ -216,3 +217,29 @@ class TestWithdrawalOnMyApprovals(WithdrawalApprovalCommon, DistributionHttpComm
         self.assertIn("o_withdrawal_reason", row)
         self.assertIn("Bank account unverified", row)
         self.assertEqual(self.mid.amount_withdrawable, 80.0)
+
+    def _card_shown(self, login):
+        self.authenticate(login, login)
+        page = self.url_open("/my").text
+        link = page.index('href="/my/approvals"')
+        card = page[page.rindex("o_portal_index_card", 0, link):link]
+        return "d-none" not in card
+
+    def test_the_card_shows_to_who_has_something_there(self):
+        """The portal home shows My Approvals to the lead who decides and to the promoter whose
+        request waits (listed for him with who it waits for); to nobody else, and no longer once
+        decided."""
+        self.assertTrue(self._card_shown("promoter_top"), "a decision to take")
+        self.assertTrue(self._card_shown("promoter_mid"), "his request waits")
+        self.assertFalse(self._card_shown("promoter_low"))
+        page = self.url_open("/my/approvals").text  # as promoter_low
+        self.assertNotIn("o_dms_approval_request", page)
+        self.authenticate("promoter_mid", "promoter_mid")
+        page = self.url_open("/my/approvals").text
+        requests = page[page.index("o_dms_approval_requests"):]
+        self.assertIn(self.withdrawal.name, requests)
+        self.assertTrue(self.review.todo_by)
+        self.assertIn(self.review.todo_by, requests, "who it waits for")
+        self.withdrawal.with_user(self.top_user)._dms_portal_decide(self.review, "approve")
+        self.assertFalse(self._card_shown("promoter_top"), "having reviewed once does not keep the card")
+        self.assertFalse(self._card_shown("promoter_mid"))

@@ -52,7 +52,8 @@ class DistributionPortal(PortalAccount):
 
     def _channel_member_values(self, member):
         """More values for a sub-member's page, e.g. ``orders`` (its orders, listed: from the
-        ordering addon)."""
+        ordering addon) and ``order_urls`` ({order id: its portal page}, for those the viewer may
+        open)."""
         return {}
 
     @http.route(["/my/channel"], type="http", auth="user", website=True)

@@ -27,9 +27,13 @@ class DistributionSalePortal(DistributionPortal):
 
     def _channel_member_values(self, member):
         values = super()._channel_member_values(member)
-        values["orders"] = request.env["sale.order"].search(
+        orders = request.env["sale.order"].search(
             [("channel_member_id", "=", member.id), ("state", "=", "sale")], limit=50
         )
+        values["orders"] = orders
+        # each row links to the order's page when the viewer may open it himself (the portal's own
+        # access check, never an access token that would open it to whoever gets the link)
+        values["order_urls"] = {order.id: order.access_url for order in orders._filtered_access("read")}
         return values
 
     def _my_price_rows(self, member, search=None, limit=200):

@@ -44,3 +44,21 @@ class TestMyChannelOrders(DistributionSaleHttpCommon):
         response = self.url_open(f"/my/channel/member/{self.members['dl_nj'].id}")
         self.assertNotIn(self.orders["dl_nj"].name, response.text)
         self.assertTrue(response.url.endswith("/my/channel"))
+
+    def test_sub_member_order_rows_open_the_order(self):
+        """On a sub-member's page each order links to the order's page, which the parent's portal
+        user may open; a member outside that subtree is refused the same page."""
+        order = self.orders["dl_hz"]
+        self.authenticate("portal_rd_zj", "portal_rd_zj")
+        page = self.url_open(f"/my/channel/member/{self.members['dl_hz'].id}").text
+        url = order.access_url
+        row = page[page.index("o_channel_member_order"):]
+        row = row[:row.index("</tr>")]
+        self.assertIn(f'href="{url}"', row)
+        self.assertNotIn("access_token", row, "the link opens the order to its readers only")
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(order.name, response.text)
+        self.authenticate("portal_dl_nj", "portal_dl_nj")
+        response = self.url_open(url, allow_redirects=False)
+        self.assertNotEqual(response.status_code, 200)
