@@ -212,10 +212,15 @@ class TestWithdrawalOnMyApprovals(WithdrawalApprovalCommon, DistributionHttpComm
         self.assertEqual((self.withdrawal.state, self.review.done_by), ("rejected", self.top_user))
         self.authenticate("promoter_mid", "promoter_mid")
         page = self.url_open("/my/earnings").text
-        row = page[page.index(self.withdrawal.name):]
+        # on a phone its card, on a wide screen its row, each with the reason
+        card = page[page.index("o_withdrawal_card"):]
+        card = card[:card.index("</li>")]
+        row = next(r for r in page.split("<tr") if self.withdrawal.name in r and "o_withdrawal_net" in r)
         row = row[:row.index("</tr>")]
-        self.assertIn("o_withdrawal_reason", row)
-        self.assertIn("Bank account unverified", row)
+        for shown in (card, row):
+            self.assertIn(self.withdrawal.name, shown)
+            self.assertIn("o_withdrawal_reason", shown)
+            self.assertIn("Bank account unverified", shown)
         self.assertEqual(self.mid.amount_withdrawable, 80.0)
 
     def _card_shown(self, login):
