@@ -19,9 +19,16 @@ What the OCA engine lacks and this addon adds, for the models that opt in:
 * frozen figures: what the rules read cannot change under approval;
 * reviews cannot be forged through RPC: only the engine changes their status.
 
-The file is over 500 lines because the frozen-figures guard and the engine
-overrides are one mechanism around the same OCA methods (the portal's decision,
-at the end, is one more way into them).
+Why one file of some 700 lines: it is one model, the OCA mixin every opted-in
+document shares, and an addon extends a model in one class (pylint-odoo's
+R8180 consider-merging-classes-inherited refuses a second class inheriting
+``tier.validation`` in the same addon, so it cannot be split by concern into
+files of their own). Moving a concern into a new mixin instead would add a
+model to every approval document for no behaviour. The concerns are sections,
+in this order: opt-in and channel context; frozen figures (what the rules read
+cannot change under approval: ``_dms_figures_guard`` around ``write``); the
+engine's overrides (request, validate, reject, restart, the hooks
+``_dms_on_validated`` / ``_dms_on_rejected``); the portal page My Approvals.
 """
 
 import json
