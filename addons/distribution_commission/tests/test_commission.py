@@ -8,7 +8,7 @@ from odoo.tests import tagged
 
 from odoo.addons.distribution_core.tests.common import DistributionCommon
 
-from ..models.withdrawal import WITHDRAWAL_LOCK
+from ..models.distribution_commission_withdrawal import WITHDRAWAL_LOCK
 
 
 class CommissionCommon(DistributionCommon):

@@ -2,69 +2,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 STATES = [("frozen", "Frozen"), ("available", "Available"), ("withdrawn", "Withdrawn"), ("reversed", "Reversed")]
-
-
-class DistributionCommissionRule(models.Model):
-    _name = "distribution.commission.rule"
-    _description = "Commission Rate"
-    _order = "level, product_id, categ_id, date_from desc, id"
-
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    active = fields.Boolean(default=True)
-    level = fields.Selection([("1", "Level 1: the promoter"), ("2", "Level 2: who recruited him")], default="1",
-                             required=True)
-    categ_id = fields.Many2one("product.category", string="Product Category", help="Empty: every category.")
-    product_id = fields.Many2one("product.product", help="Overrides the category's rate.")
-    rate = fields.Float(string="Rate (%)", required=True, digits=(16, 2))
-    date_from = fields.Date(string="Valid from")
-    date_to = fields.Date(string="Valid until")
-
-    @api.constrains("rate", "date_from", "date_to")
-    def _check_rate(self):
-        for rule in self:
-            if not 0 < rule.rate <= 50:
-                raise ValidationError(self.env._("A commission rate is between 0 and 50%."))
-            if rule.date_from and rule.date_to and rule.date_to < rule.date_from:
-                raise ValidationError(self.env._("The rate must end after it starts."))
-
-    @api.depends("level", "categ_id", "product_id", "rate")
-    def _compute_display_name(self):
-        for rule in self:
-            target = rule.product_id.display_name or rule.categ_id.display_name or self.env._("All products")
-            rule.display_name = f"L{rule.level} {target}: {rule.rate}%"
-
-    @api.model
-    def _rates(self, company, day):
-        """{(level, "product" | "categ" | "all", id): rate} valid on `day`, read once per run."""
-        rules = self.search(
-            [
-                ("company_id", "=", company.id),
-                "|", ("date_from", "=", False), ("date_from", "<=", day),
-                "|", ("date_to", "=", False), ("date_to", ">=", day),
-            ]
-        )
-        rates = {}
-        for rule in rules:
-            if rule.product_id:
-                rates[rule.level, "product", rule.product_id.id] = rule.rate
-            elif rule.categ_id:
-                rates[rule.level, "categ", rule.categ_id.id] = rule.rate
-            else:
-                rates[rule.level, "all", 0] = rule.rate
-        return rates
-
-    @api.model
-    def _rate(self, rates, level, product):
-        """The product's rate, else its category's (the nearest parent), else the general one."""
-        if (level, "product", product.id) in rates:
-            return rates[level, "product", product.id]
-        for categ_id in reversed([int(i) for i in (product.categ_id.parent_path or "").split("/") if i]):
-            if (level, "categ", categ_id) in rates:
-                return rates[level, "categ", categ_id]
-        return rates.get((level, "all", 0), 0.0)
 
 
 class DistributionCommission(models.Model):
@@ -260,47 +199,3 @@ class DistributionCommission(models.Model):
             self.write({"amount": remaining, "state": "frozen" if currency.compare_amounts(remaining, 0) > 0 else "reversed"})
             return dict(values, kind="reversal", state="reversed", amount=amount)
         return dict(values, kind="clawback", state="available", amount=-amount)
-
-
-class SaleOrder(models.Model):
-    _inherit = "sale.order"
-
-    channel_promoter_id = fields.Many2one(
-        "distribution.promoter", string="Promoter", compute="_compute_channel_promoter_id", store=True, readonly=False,
-        precompute=True, index="btree_not_null", help="Earns the commission on this order's goods once it is paid.",
-    )
-
-    @api.depends("partner_id")
-    def _compute_channel_promoter_id(self):
-        for order in self:
-            if order.state in ("draft", "sent") or not order.channel_promoter_id:
-                order.channel_promoter_id = order.partner_id.commercial_partner_id.channel_referrer_id or order.partner_id.channel_referrer_id
-
-
-class AccountMove(models.Model):
-    _inherit = "account.move"
-
-    def _invoice_paid_hook(self):
-        result = super()._invoice_paid_hook()
-        self.env["distribution.commission"]._create_for_invoices(self)
-        return result
-
-    def _post(self, soft=True):
-        posted = super()._post(soft=soft)
-        refunds = posted.filtered(lambda m: m.move_type == "out_refund")
-        if refunds:
-            self.env["distribution.commission"]._reverse_for_refunds(refunds)
-        return posted
-
-
-class StockPicking(models.Model):
-    _inherit = "stock.picking"
-
-    def _action_done(self):
-        result = super()._action_done()
-        orders = self.sale_id.filtered("channel_promoter_id")
-        if orders:
-            self.env["distribution.commission"].sudo().search(
-                [("order_id", "in", orders.ids), ("state", "=", "frozen"), ("release_date", "=", False)]
-            )._schedule_release()
-        return result

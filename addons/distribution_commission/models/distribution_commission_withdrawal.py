@@ -216,11 +216,3 @@ class DistributionCommissionWithdrawal(models.Model):
         if currency.compare_amounts(remaining, 0) > 0:
             raise UserError(self.env._("Not enough available commission for %s.", self.name))
         taken.write({"state": "withdrawn", "withdrawal_id": self.id})
-
-
-class TierDefinition(models.Model):
-    _inherit = "tier.definition"
-
-    @api.model
-    def _get_tier_validation_model_names(self):
-        return super()._get_tier_validation_model_names() + ["distribution.commission.withdrawal"]

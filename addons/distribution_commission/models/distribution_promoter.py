@@ -1,6 +1,5 @@
 import secrets
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -137,65 +136,3 @@ class DistributionPromoter(models.Model):
         return self.sudo().search(
             [("partner_id", "in", (user.partner_id | user.partner_id.commercial_partner_id).ids)], limit=1
         ).with_env(self.env)
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    channel_referrer_id = fields.Many2one(
-        "distribution.promoter", string="Referred by", index="btree_not_null", copy=False, tracking=True,
-        help="The promoter who brought this customer in (the first one wins).",
-    )
-    dms_referral_date = fields.Datetime(string="Referral Date", copy=False)
-
-    def _attach_referrer(self, promoter, clicked_at=None):
-        """First touch wins: attach the customers without a promoter, if the click is recent enough."""
-        promoter = promoter.sudo()
-        if not promoter or promoter.state != "active":
-            return self.browse()
-        now = fields.Datetime.now()
-        window = promoter.company_id.dms_referral_window_days
-        if clicked_at and window and clicked_at < now - timedelta(days=window):
-            return self.browse()
-        customers = self.sudo().filtered(
-            lambda p: not p.channel_referrer_id and p != promoter.partner_id and p.commercial_partner_id != promoter.partner_id
-        )
-        customers.write({"channel_referrer_id": promoter.id, "dms_referral_date": now})
-        return customers
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    dms_referral_window_days = fields.Integer(
-        string="Attribution Window (days)", default=30,
-        help="A customer is attached to a promoter if he signs up or orders within this many days of the click.",
-    )
-    dms_commission_levels = fields.Selection(
-        [("1", "1 level (the promoter)"), ("2", "2 levels (and who recruited him)")], string="Commission Levels",
-        default="2", required=True,
-    )
-    dms_commission_return_days = fields.Integer(
-        string="Return Window (days)", default=7,
-        help="A commission is frozen until this many days after the delivery, then available.",
-    )
-    dms_commission_min_withdrawal = fields.Monetary(string="Minimum Withdrawal", default=100.0)
-    dms_commission_expense_account_id = fields.Many2one("account.account", string="Commission Expense Account")
-    dms_commission_withholding_account_id = fields.Many2one("account.account", string="Withholding Tax Account")
-    dms_commission_journal_id = fields.Many2one(
-        "account.journal", string="Commission Journal", domain="[('type', '=', 'purchase')]"
-    )
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    dms_referral_window_days = fields.Integer(related="company_id.dms_referral_window_days", readonly=False)
-    dms_commission_levels = fields.Selection(related="company_id.dms_commission_levels", readonly=False)
-    dms_commission_return_days = fields.Integer(related="company_id.dms_commission_return_days", readonly=False)
-    dms_commission_min_withdrawal = fields.Monetary(related="company_id.dms_commission_min_withdrawal", readonly=False)
-    dms_commission_expense_account_id = fields.Many2one(related="company_id.dms_commission_expense_account_id", readonly=False)
-    dms_commission_withholding_account_id = fields.Many2one(
-        related="company_id.dms_commission_withholding_account_id", readonly=False
-    )
-    dms_commission_journal_id = fields.Many2one(related="company_id.dms_commission_journal_id", readonly=False)
