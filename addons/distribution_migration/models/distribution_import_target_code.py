@@ -7,7 +7,7 @@ from odoo.tools import SQL
 from odoo.addons.distribution_diversion.models.distribution_code import LEGACY_CODES_PARAM
 from odoo.addons.distribution_diversion.tools.unit_codes import is_legacy_candidate, is_well_formed, normalize_unit_code
 
-from .target_lookup import normalise_name
+from .distribution_import_target_lookup import normalise_name
 
 #: states of legacy files → distribution.code state
 CODE_STATES = {

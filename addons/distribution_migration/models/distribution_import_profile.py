@@ -4,13 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.cleaning import CodeRules
-from .import_field import TARGETS, normalise_header
-
-ON_MISSING = [
-    ("reject", "Reject the row"),
-    ("default", "Use the default value"),
-    ("ignore", "Leave empty / unchanged"),
-]
+from .distribution_import_field import TARGETS, normalise_header
 
 
 class DistributionImportProfile(models.Model):
@@ -174,35 +168,3 @@ class DistributionImportProfile(models.Model):
         action["domain"] = [("profile_id", "=", self.id)]
         action["context"] = {"default_profile_id": self.id}
         return action
-
-
-class DistributionImportProfileMapping(models.Model):
-    """A header of a source system's files and the field it goes to."""
-
-    _name = "distribution.import.profile.mapping"
-    _description = "Import Profile Header Mapping"
-    _order = "profile_id, id"
-
-    profile_id = fields.Many2one("distribution.import.profile", required=True, ondelete="cascade", index=True)
-    target = fields.Selection(related="profile_id.target")
-    header = fields.Char(required=True, help="The column header as written in the file.")
-    field_id = fields.Many2one(
-        "distribution.import.field",
-        ondelete="cascade",
-        domain="[('target', '=', target)]",
-        help="Empty: the column is not imported.",
-    )
-    on_missing = fields.Selection(ON_MISSING, default="ignore", required=True, string="When Empty")
-    default_value = fields.Char(help="Used for empty cells when 'When Empty' is 'Use the default value'.")
-
-
-class DistributionImportPrefixMap(models.Model):
-    """An old code prefix replaced by a new one (e.g. legacy KH- customer codes become M-)."""
-
-    _name = "distribution.import.prefix.map"
-    _description = "Import Code Prefix Map"
-    _order = "profile_id, id"
-
-    profile_id = fields.Many2one("distribution.import.profile", required=True, ondelete="cascade", index=True)
-    old_prefix = fields.Char(required=True)
-    new_prefix = fields.Char(help="Empty: the old prefix is removed.")

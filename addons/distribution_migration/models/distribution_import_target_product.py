@@ -1,7 +1,7 @@
 from odoo import api, models
 from odoo.tools import SQL, float_compare
 
-from .target_lookup import normalise_name, translations
+from .distribution_import_target_lookup import normalise_name, translations
 
 #: product types of legacy files → (Odoo type, track inventory or None: unchanged)
 PRODUCT_TYPES = {
