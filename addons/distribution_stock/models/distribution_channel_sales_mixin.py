@@ -3,37 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .channel_movement import KINDS
-
-# every product's place in product.product's order (default_code, name, id), for the rank columns below
-PRODUCT_RANK_QUERY = SQL(
-    """
-    SELECT pp.id, (rank() OVER (ORDER BY pp.default_code, pt.name->>'en_US', pp.id))::int AS product_rank
-      FROM product_product pp
-      JOIN product_template pt ON pt.id = pp.product_tmpl_id
-    """
-)
-
-
-class DistributionProductRankMixin(models.AbstractModel):
-    """Groups by product ordered by an integer frozen at refresh time.
-
-    A pivot or spreadsheet grouped by product orders its groups by the product's order (reference, name):
-    the ORM joins the product and its template to every row and sorts them by text before grouping, which
-    is most of the time of a pivot of thousands of products over a large table. The generated tables keep
-    the product's place in that order as `product_rank`, written by the refresh, and order on it."""
-
-    _name = "distribution.product.rank.mixin"
-    _description = "Product Order Frozen as a Rank"
-
-    product_rank = fields.Integer(readonly=True, help="The product's place in the product order at refresh time.")
-
-    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
-        if field_name == "product_id":
-            sql_field = self._field_to_sql(alias, "product_rank", query)
-            query._order_groupby.append(sql_field)
-            return SQL("%s %s %s", sql_field, direction, nulls)
-        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+from .distribution_channel_movement import KINDS
+from .distribution_product_rank_mixin import PRODUCT_RANK_QUERY
 
 
 class DistributionChannelSalesMixin(models.AbstractModel):
@@ -193,34 +164,3 @@ class DistributionChannelSalesMixin(models.AbstractModel):
             }
         )
         return action
-
-
-class DistributionChannelSalesMember(models.Model):
-    """Monthly channel sales per member and kind (sell-in, sell-through, sell-out)."""
-
-    _name = "distribution.channel.sales.member"
-    _inherit = ["distribution.channel.sales.mixin", "distribution.member.dimension.mixin"]
-    _description = "Channel Sales by Member"
-    _rec_name = "member_id"
-    _log_access = False
-
-    _sales_dimensions = ("member_id", "tier_id", "territory_id", "parent_member_id")
-    _sales_drilldown_field = "member_id"
-
-    member_id = fields.Many2one(index=True)
-
-
-class DistributionChannelSalesProduct(models.Model):
-    """Monthly channel sales per product and kind (sell-in, sell-through, sell-out)."""
-
-    _name = "distribution.channel.sales.product"
-    _inherit = ["distribution.channel.sales.mixin", "distribution.product.rank.mixin"]
-    _description = "Channel Sales by Product"
-    _rec_name = "product_id"
-    _log_access = False
-
-    _sales_dimensions = ("product_id", "categ_id")
-    _sales_drilldown_field = "product_id"
-
-    product_id = fields.Many2one("product.product", readonly=True, index=True)
-    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
