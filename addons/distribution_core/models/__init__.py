@@ -6,6 +6,7 @@ from . import distribution_application
 from . import res_partner
 from . import account_move
 from . import tier_definition
+from . import distribution_member_dimension_mixin
 from . import distribution_channel_dimension_mixin
 from . import distribution_sellout
 from . import res_users
