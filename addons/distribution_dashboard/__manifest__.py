@@ -20,8 +20,8 @@
     "data": [
         "security/ir.model.access.csv",
         "security/distribution_dashboard_security.xml",
-        "views/statement_kpi_views.xml",
-        "views/rebate_report_views.xml",
+        "views/distribution_statement_kpi_views.xml",
+        "views/distribution_rebate_report_views.xml",
         "views/distribution_dashboard_menus.xml",
         "views/dashboard_drilldown_views.xml",
         "data/dashboards.xml",

@@ -1,1 +1,1 @@
-from . import distribution_portal_dashboard, rebate_report, statement_kpi
+from . import distribution_portal_dashboard, distribution_rebate_report, distribution_statement_kpi
