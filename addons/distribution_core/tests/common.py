@@ -1,10 +1,49 @@
+import io
 import re
+import zipfile
 from contextlib import contextmanager
 
+import xlsxwriter
+from hypothesis import HealthCheck, settings
+
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+def fuzz(max_examples=25):
+    """Hypothesis settings for hostile-input tests inside an Odoo test case: no deadline (the
+    database sets the pace), no health check, no example database written to disk."""
+    return settings(max_examples=max_examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+
+
+def xlsx_file(rows, **options):
+    """An XLSX file (bytes) of one sheet holding ``rows`` (lists of cells) from A1, as a member's
+    spreadsheet would; ``options`` go to xlsxwriter's Workbook (``strings_to_formulas=False`` writes
+    a text starting with "=" as text)."""
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True, **options})
+    sheet = workbook.add_worksheet()
+    for index, row in enumerate(rows):
+        sheet.write_row(index, 0, row)
+    workbook.close()
+    return output.getvalue()
+
+
+def inflated_xlsx(content, text):
+    """The XLSX file ``content`` whose cell "MARKER" holds ``text`` instead: a small file that may
+    unpack to a huge cell (an XLSX bomb)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/sharedStrings.xml":
+                data = data.replace(b"MARKER", text.encode())
+            target.writestr(info.filename, data)
+    return output.getvalue()
 
 
 class DistributionCommon(AccountTestInvoicingCommon):
@@ -21,6 +60,48 @@ class DistributionCommon(AccountTestInvoicingCommon):
     (``cls.invoices[key]``); with distribution_sale installed, also one confirmed
     sale order (``cls.orders[key]``, see distribution_sale's DistributionSaleCommon).
     """
+
+    #: what each portal user of the network must see of it, by member key: its own company and its
+    #: whole subtree, never a sibling's, a parent's, or a parent's other children
+    SUBTREE_VISIBILITY = {
+        "ga": {"ga", "rd_zj", "rd_js", "dl_hz", "dl_nj", "st_hz"},
+        "rd_zj": {"rd_zj", "dl_hz", "st_hz"},
+        "rd_js": {"rd_js", "dl_nj"},
+        "dl_hz": {"dl_hz", "st_hz"},
+        "dl_nj": {"dl_nj"},
+        "st_hz": {"st_hz"},
+    }
+
+    @staticmethod
+    def _member_keys(records, by_key):
+        """The member keys of ``records``, ``by_key`` giving each key's record."""
+        reverse = {rec.id: key for key, rec in by_key.items()}
+        return {reverse[r.id] for r in records if r.id in reverse}
+
+    def assertSubtreeVisibility(self, model, by_key, fields):
+        """As each member's portal user, ``model`` shows exactly the records of ``by_key`` (member key
+        → record) of the member's subtree (SUBTREE_VISIBILITY): a search finds those and no other one,
+        reading another one's ``fields`` raises AccessError."""
+        all_ids = [rec.id for rec in by_key.values()]
+        for key, expected in self.SUBTREE_VISIBILITY.items():
+            with self.subTest(user=key):
+                Model = self.env[model].with_user(self.users[key])
+                self.assertEqual(self._member_keys(Model.search([("id", "in", all_ids)]), by_key), expected)
+                for other in set(by_key) - expected:
+                    with self.assertRaises(AccessError):
+                        Model.browse(by_key[other].id).read(fields)
+
+    @classmethod
+    def _setup_territory_manager(cls):
+        """``cls.east``, a channel user managing the Zhejiang territory (its distributor, dealer and
+        store; Jiangsu is another region to him), approvals off: what a channel user may do in and
+        out of his part of the network, tested alone."""
+        cls.env["tier.definition"].search([]).active = False
+        cls.east = new_test_user(
+            cls.env, login="dist_east", groups="distribution_core.group_channel_user",
+            company_id=cls.env.company.id, company_ids=[Command.set(cls.env.company.ids)],
+        )
+        cls.terr_zj.manager_id = cls.east
 
     @contextmanager
     def assertRaisesRegex(self, exception, regex, msg=None):

@@ -1,6 +1,5 @@
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import DistributionCommon
 
@@ -16,12 +15,7 @@ class TestChannelUserScopes(DistributionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["tier.definition"].search([]).active = False
-        cls.east = new_test_user(
-            cls.env, login="dist_east", groups="distribution_core.group_channel_user",
-            company_id=cls.env.company.id, company_ids=[Command.set(cls.env.company.ids)],
-        )
-        cls.terr_zj.manager_id = cls.east
+        cls._setup_territory_manager()
         cls.Member = cls.env["distribution.member"].with_user(cls.east)
 
     def _new_member_vals(self, parent, territory, name="New store"):

@@ -5,12 +5,12 @@ import io
 import json
 from urllib.parse import quote
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo.tests import tagged
 
-from odoo.addons.distribution_core.tests.common import DistributionCommon, DistributionHttpCommon
+from odoo.addons.distribution_core.tests.common import DistributionCommon, DistributionHttpCommon, fuzz
 
 from .test_diversion import DiversionCommon
 
@@ -19,7 +19,7 @@ HOSTILE_TEXTS = [
     "ABC\x00DEF", "\x00", "\x01\x02\x1b[31m", "\ud800", "=HYPERLINK(\"http://evil\",\"x\")", "1e308", "-1e308",
     "nan", "inf", "9" * 400, "A" * 5000, "../../etc/passwd", "<script>alert(1)</script>", "' OR 1=1 --",
 ]
-FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+FUZZ = fuzz(max_examples=30)
 
 
 @tagged("post_install", "-at_install")

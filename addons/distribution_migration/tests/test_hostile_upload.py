@@ -1,32 +1,20 @@
 import io
 import zipfile
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.distribution_core.tests.common import fuzz, inflated_xlsx
+
 from .common import MigrationCommon
 from .test_import_member import HEADER
 
-FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+FUZZ = fuzz()
 HOSTILE_CELLS = ["\x00", "A\x00B", "\x01\x1b[2J", "=HYPERLINK(\"http://evil\",\"x\")", "1e308", "-1e308", "nan",
                  "inf", "9" * 400, "\u202e", "", " "]
-
-
-def inflated_xlsx(content, text):
-    """The XLSX file ``content`` whose cell "MARKER" holds ``text`` instead: a small file that may
-    unpack to a huge cell."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/sharedStrings.xml":
-                data = data.replace(b"MARKER", text.encode())
-            target.writestr(info.filename, data)
-    return output.getvalue()
 
 
 @tagged("post_install", "-at_install")

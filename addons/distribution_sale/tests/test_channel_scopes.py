@@ -16,12 +16,7 @@ class TestChannelUserOrderScopes(DistributionSaleCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["tier.definition"].search([]).active = False
-        cls.east = new_test_user(
-            cls.env, login="dist_east", groups="distribution_core.group_channel_user",
-            company_id=cls.env.company.id, company_ids=[Command.set(cls.env.company.ids)],
-        )
-        cls.terr_zj.manager_id = cls.east
+        cls._setup_territory_manager()
 
     def _channel_order(self, member_key, qty=2):
         member = self.members[member_key].with_user(self.users[member_key])

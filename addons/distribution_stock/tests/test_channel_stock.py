@@ -1,14 +1,12 @@
-import io
 from datetime import date, timedelta
 
-import xlsxwriter
 from lxml import html
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.distribution_core.tests.common import DistributionHttpCommon
+from odoo.addons.distribution_core.tests.common import DistributionHttpCommon, xlsx_file
 
 from .common import MovementExampleMixin
 
@@ -51,15 +49,6 @@ class TestChannelStock(MovementExampleMixin, DistributionHttpCommon):
         self.env.invalidate_all()
         stock = (env or self.env)["distribution.channel.stock"].search([("member_id", "=", member.id)])
         return {row.product_id: (row.quantity, row.date, row.source) for row in stock}
-
-    def _xlsx(self, rows):
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = workbook.add_worksheet()
-        for index, row in enumerate(rows):
-            sheet.write_row(index, 0, row)
-        workbook.close()
-        return output.getvalue()
 
     # ------------------------------------------------------------------
     # Upload validation
@@ -134,7 +123,7 @@ class TestChannelStock(MovementExampleMixin, DistributionHttpCommon):
             )
 
     def test_parse_xlsx(self):
-        data = self._xlsx([["Product Code", "Quantity"], ["STK-TEST-A", 12], [6900000000017, 3.0], ["STK-TEST-B", "x"]])
+        data = xlsx_file([["Product Code", "Quantity"], ["STK-TEST-A", 12], [6900000000017, 3.0], ["STK-TEST-B", "x"]])
         rows = self.Report._parse_xlsx(data)
         self.assertEqual(rows, [(2, "STK-TEST-A", 12), (3, "6900000000017", 3.0), (4, "STK-TEST-B", "x")])
         report = self.Report._import_rows(self.members["dl_hz"], rows, "upload")
@@ -295,7 +284,7 @@ class TestChannelStock(MovementExampleMixin, DistributionHttpCommon):
         self.assertTrue(template.headers["Content-Type"].startswith("application/vnd.openxmlformats"))
         self.assertEqual(self.env["distribution.stock.report"]._parse_xlsx(template.content), [])
         csrf = self._csrf("/my/stock")
-        data = self._xlsx(
+        data = xlsx_file(
             [
                 ["Product Code", "Quantity"],
                 ["STK-TEST-A", 3],

@@ -1,41 +1,15 @@
-import io
-import zipfile
 
-import xlsxwriter
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.distribution_core.tests.common import DistributionCommon
+from odoo.addons.distribution_core.tests.common import DistributionCommon, fuzz, inflated_xlsx, xlsx_file
 
-FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+FUZZ = fuzz()
 HOSTILE = ["\x00", "STK-H\x00", "\x01\x1b", "=HYPERLINK(\"http://evil\",\"x\")", "1e308", "-1e308", "nan", "inf",
            "9" * 400, "A" * 5000, "", " "]
-
-
-def xlsx(rows):
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
-    sheet = workbook.add_worksheet()
-    for index, row in enumerate(rows):
-        sheet.write_row(index, 0, row)
-    workbook.close()
-    return output.getvalue()
-
-
-def inflated(content, text):
-    """The XLSX file whose cell "MARKER" holds ``text`` instead (a small file, a huge cell)."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/sharedStrings.xml":
-                data = data.replace(b"MARKER", text.encode())
-            target.writestr(info.filename, data)
-    return output.getvalue()
 
 
 @tagged("post_install", "-at_install")
@@ -57,18 +31,18 @@ class TestStockHostileUpload(DistributionCommon):
         return self.Report.sudo().search_count([])
 
     def test_bomb_refused_before_parsing(self):
-        bomb = inflated(xlsx([["MARKER", 1]]), "A" * (30 * 1024 * 1024))
+        bomb = inflated_xlsx(xlsx_file([["MARKER", 1]], strings_to_formulas=False), "A" * (30 * 1024 * 1024))
         self.assertLess(len(bomb), 200 * 1024)
         with self.assertRaisesRegex(UserError, "unpacks to 31 MB"):
             self.Report.with_user(self.portal)._parse_xlsx(bomb)
 
     def test_long_cell_refused(self):
-        content = inflated(xlsx([["MARKER", 1]]), "B" * 5000)
+        content = inflated_xlsx(xlsx_file([["MARKER", 1]], strings_to_formulas=False), "B" * 5000)
         with self.assertRaisesRegex(UserError, "Row 1: a cell holds 5000 characters"):
             self.Report.with_user(self.portal)._parse_xlsx(content)
 
     def test_extreme_quantity_rejected_with_reason(self):
-        rows = self.Report._parse_xlsx(xlsx([["Product Code", "Quantity"], ["STK-H", 1e308]]))
+        rows = self.Report._parse_xlsx(xlsx_file([["Product Code", "Quantity"], ["STK-H", 1e308]], strings_to_formulas=False))
         before = self._reports()
         report = self.Report.with_user(self.portal)._import_rows(self.member, rows, "upload")
         self.assertEqual(report.state, "draft")  # no valid row: the member's stock is not replaced
