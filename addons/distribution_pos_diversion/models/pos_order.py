@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import models
 
 
 class PosOrder(models.Model):
@@ -11,16 +11,3 @@ class PosOrder(models.Model):
         if to_check:
             self.env["distribution.pos.code.scan"]._mark_sold(self.filtered(lambda order: order.uuid in to_check))
         return super().read_pos_data(data, config)
-
-
-class PosOrderLine(models.Model):
-    _inherit = "pos.order.line"
-
-    dms_unit_codes = fields.Char(
-        string="Unit Codes", readonly=True, copy=False,
-        help="The unit codes scanned at the till for this line (comma-separated): marked sold when the order is paid.",
-    )
-
-    @api.model
-    def _load_pos_data_fields(self, config):
-        return [*super()._load_pos_data_fields(config), "dms_unit_codes"]
