@@ -4,6 +4,8 @@ from . import res_config_settings
 from . import tier_definition
 from . import account_move_line
 from . import rebate_agreement
-from . import rebate_computation
+from . import distribution_rebate_computation
+from . import distribution_rebate_computation_basis
+from . import distribution_rebate_computation_rules
 from . import rebate_settlement
 from . import rebate_accrual

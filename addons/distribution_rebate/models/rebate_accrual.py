@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .rebate_computation import RESULT_FIELDS
+from .distribution_rebate_computation import RESULT_FIELDS
 
 
 class DistributionRebateAccrual(models.Model):

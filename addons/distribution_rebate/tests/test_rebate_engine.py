@@ -10,7 +10,7 @@ from odoo.tools import SQL, mute_logger
 
 from odoo.addons.distribution_approval.tests.bypass import ApprovalBypassMixin
 
-from ..models import rebate_computation
+from ..models import distribution_rebate_computation_basis as rebate_computation
 from ..models.rebate_settlement import SETTLEMENT_LOCK
 from .common import RebateCommon
 
