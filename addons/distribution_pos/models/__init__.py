@@ -2,9 +2,11 @@ from . import pos_config
 from . import distribution_member
 from . import distribution_sellout
 from . import loyalty_program
-from . import promotion_execution
+from . import distribution_promotion_execution
 from . import pos_order
-from . import pos_replenishment
+from . import pos_order_line
+from . import distribution_channel_order
+from . import distribution_pos_replenishment
 from . import res_config_settings
 from . import product_template
 from . import res_company

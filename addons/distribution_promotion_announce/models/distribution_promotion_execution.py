@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.distribution_pos.models.promotion_execution import COUNTED_ORDER_STATES
+from odoo.addons.distribution_pos.models.distribution_promotion_execution import COUNTED_ORDER_STATES
 
 
 class DistributionPromotionExecution(models.Model):

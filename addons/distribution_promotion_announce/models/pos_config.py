@@ -3,7 +3,7 @@ from urllib.parse import quote
 from odoo import fields, models
 from odoo.fields import Domain
 
-from odoo.addons.distribution_pos.models.promotion_execution import NOT_PROMOTIONS
+from odoo.addons.distribution_pos.models.distribution_promotion_execution import NOT_PROMOTIONS
 
 
 class PosConfig(models.Model):

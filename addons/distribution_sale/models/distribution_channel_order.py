@@ -12,6 +12,9 @@ ORDER_STATES = [
     ("rejected", "Rejected"),
     ("cancelled", "Cancelled"),
 ]
+# ordered and not received yet: what the buyer still expects to come in (replenishment
+# suggestions of the stock analysis and of the POS count them)
+OPEN_CHANNEL_ORDER_STATES = ("submitted", "approved", "shipped")
 
 
 class DistributionChannelOrder(models.Model):

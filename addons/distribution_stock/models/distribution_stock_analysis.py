@@ -5,12 +5,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from odoo.addons.distribution_sale.models.distribution_channel_order import OPEN_CHANNEL_ORDER_STATES
+
 from .distribution_product_rank_mixin import PRODUCT_RANK_QUERY
 
 _logger = logging.getLogger(__name__)
 
-# channel orders the member placed as buyer and has not received yet
-OPEN_CHANNEL_ORDER_STATES = ("submitted", "approved", "shipped")
 # members notified inline by the nightly job; the others by the follow-up job, in batches
 NOTIFY_BATCH = 100
 
