@@ -3,8 +3,9 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
+from odoo.addons.distribution_core.tests.common import refund_pos_order
 from odoo.addons.point_of_sale.tests.common import CommonPosTest
 
 
@@ -40,15 +41,7 @@ class TestPosCommission(CommonPosTest):
         return order
 
     def _refund(self, order, qty):
-        refund = self.env["pos.order"].browse(order.refund()["res_id"])
-        with Form(refund) as form:
-            with form.lines.edit(0) as line:
-                line.qty = -qty
-        refund = form.save()
-        context = {"active_ids": refund.ids, "active_id": refund.id}
-        self.env["pos.make.payment"].with_context(**context).create(
-            {"amount": refund.amount_total, "payment_method_id": self.cash_payment_method.id}
-        ).with_context(**context).check()
+        refund = refund_pos_order(order, qty, self.cash_payment_method)
         self.assertEqual(refund.state, "paid")
         return refund
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, settings
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, new_test_user
+from odoo.tests import Form, HttpCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -30,6 +30,23 @@ def xlsx_file(rows, **options):
         sheet.write_row(index, 0, row)
     workbook.close()
     return output.getvalue()
+
+
+def refund_pos_order(order, qty, payment_method):
+    """Refund ``qty`` of the first line of a paid POS order as a cashier does it (the refund order,
+    its quantity, its payment with ``payment_method``); the refund order. For the tests of the addons
+    on point_of_sale (distribution_pos, distribution_commission_pos)."""
+    env = order.env
+    refund = env["pos.order"].browse(order.refund()["res_id"])
+    with Form(refund) as form:
+        with form.lines.edit(0) as line:
+            line.qty = -qty
+    refund = form.save()
+    context = {"active_ids": refund.ids, "active_id": refund.id}
+    env["pos.make.payment"].with_context(**context).create(
+        {"amount": refund.amount_total, "payment_method_id": payment_method.id}
+    ).with_context(**context).check()
+    return refund
 
 
 def inflated_xlsx(content, text):

@@ -4,8 +4,9 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
+from odoo.addons.distribution_core.tests.common import refund_pos_order
 from odoo.addons.point_of_sale.tests.common import CommonPosTest
 
 
@@ -63,16 +64,7 @@ class StorePosCommon(CommonPosTest):
         return order
 
     def _refund(self, order, qty):
-        refund = self.env["pos.order"].browse(order.refund()["res_id"])
-        with Form(refund) as form:
-            with form.lines.edit(0) as line:
-                line.qty = -qty
-        refund = form.save()
-        context = {"active_ids": refund.ids, "active_id": refund.id}
-        self.env["pos.make.payment"].with_context(**context).create(
-            {"amount": refund.amount_total, "payment_method_id": self.bank_payment_method.id}
-        ).with_context(**context).check()
-        return refund
+        return refund_pos_order(order, qty, self.bank_payment_method)
 
 
 @tagged("post_install", "-at_install")
