@@ -19,9 +19,9 @@
         "data/import_field_price_data.xml",
         "data/import_field_balance_data.xml",
         "data/import_field_code_data.xml",
-        "views/import_job_views.xml",
-        "views/import_profile_views.xml",
-        "views/import_field_views.xml",
+        "views/distribution_import_job_views.xml",
+        "views/distribution_import_profile_views.xml",
+        "views/distribution_import_field_views.xml",
         "views/distribution_migration_menus.xml",
     ],
     "demo": [

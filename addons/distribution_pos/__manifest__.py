@@ -14,9 +14,9 @@
         "data/store_staff_data.xml",
         "views/pos_config_views.xml",
         "views/loyalty_program_views.xml",
-        "views/promotion_execution_views.xml",
+        "views/distribution_promotion_execution_views.xml",
         "views/pos_order_views.xml",
-        "views/pos_replenishment_views.xml",
+        "views/res_config_settings_views.xml",
         "views/distribution_pos_menus.xml",
     ],
     "demo": [
