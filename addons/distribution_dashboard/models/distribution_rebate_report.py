@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from odoo.addons.distribution_rebate.models.rebate_agreement import REBATE_TYPES
+from odoo.addons.distribution_rebate.models.distribution_rebate_agreement import REBATE_TYPES
 
 KINDS = [("accrued", "Accrued"), ("settled", "Settled")]
 

@@ -10,7 +10,7 @@ from odoo import api, models
 from odoo.tools import float_round
 from odoo.tools.misc import get_lang
 
-from . import rebate_math
+from ..tools import rebate_math
 
 
 class DistributionRebateComputation(models.Model):

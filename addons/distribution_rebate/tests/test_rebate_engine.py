@@ -11,7 +11,7 @@ from odoo.tools import SQL, mute_logger
 from odoo.addons.distribution_approval.tests.bypass import ApprovalBypassMixin
 
 from ..models import distribution_rebate_computation_basis as rebate_computation
-from ..models.rebate_settlement import SETTLEMENT_LOCK
+from ..models.distribution_rebate_settlement import SETTLEMENT_LOCK
 from .common import RebateCommon
 
 Q1, Q2 = date(2025, 1, 1), date(2025, 4, 1)

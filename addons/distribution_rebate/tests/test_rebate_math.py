@@ -3,7 +3,7 @@ from hypothesis import strategies as st
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.distribution_rebate.models import rebate_math
+from odoo.addons.distribution_rebate.tools import rebate_math
 
 thresholds = st.lists(st.integers(min_value=1, max_value=1_000_000), min_size=1, max_size=6, unique=True)
 rates = st.lists(st.integers(min_value=0, max_value=2000), min_size=7, max_size=7)  # basis points
