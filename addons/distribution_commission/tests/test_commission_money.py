@@ -12,7 +12,7 @@ from odoo.exceptions import UserError
 from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, tagged
 
-from .test_commission import CommissionCommon
+from .common import CommissionCommon
 
 
 @tagged("post_install", "-at_install")
@@ -33,15 +33,6 @@ class TestClawbackOnce(CommissionCommon):
         withdrawal.with_user(accountant).action_approve()
         self.assertEqual(withdrawal.state, "paid")
         return withdrawal
-
-    def _refund(self, invoice, qty):
-        wizard = self.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"journal_id": invoice.journal_id.id, "reason": "return"})
-        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
-        refund.invoice_line_ids.quantity = qty
-        refund.action_post()
-        return refund
 
     def _balances(self):
         self.mid.invalidate_recordset()

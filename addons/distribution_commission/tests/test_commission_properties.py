@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .test_commission import CommissionCommon
+from .common import CommissionCommon
 
 CENT = Decimal("0.01")
 PRICES = [Decimal("25.00"), Decimal("33.33"), Decimal("99.99")]
@@ -49,14 +49,6 @@ class TestCommissionLedgerProperties(CommissionCommon):
         finally:
             savepoint.close(rollback=True)
             self.env.invalidate_all()
-
-    def _refund(self, invoice, qty):
-        wizard = self.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"journal_id": invoice.journal_id.id, "reason": "return"})
-        refund = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
-        refund.invoice_line_ids.quantity = qty
-        refund.action_post()
 
     def _check(self, operations):
         today = fields.Date.today()

@@ -8,7 +8,7 @@ from odoo.tests import tagged
 
 from odoo.addons.distribution_core.tests.common import DistributionHttpCommon
 
-from .test_commission import CommissionCommon
+from .common import CommissionCommon
 
 
 @tagged("post_install", "-at_install")
