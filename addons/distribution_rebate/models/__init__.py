@@ -4,8 +4,8 @@ from . import tier_definition
 from . import account_move_line
 from . import distribution_rebate_agreement
 from . import distribution_rebate_tier_line
-from . import distribution_rebate_computation
 from . import distribution_rebate_computation_basis
 from . import distribution_rebate_computation_rules
+from . import distribution_rebate_computation
 from . import distribution_rebate_settlement
 from . import distribution_rebate_accrual

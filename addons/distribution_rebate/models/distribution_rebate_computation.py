@@ -48,6 +48,7 @@ class DistributionRebateComputation(models.Model):
     """The result of an agreement for one member and one period, with what it was computed from."""
 
     _name = "distribution.rebate.computation"
+    _inherit = ["distribution.rebate.computation.basis", "distribution.rebate.computation.rules"]
     _description = "Rebate Computation"
     _order = "date_from desc, agreement_id, member_id"
     _rec_name = "display_name"

@@ -58,8 +58,12 @@ def day_segments(bounds):
     return points, days
 
 
-class DistributionRebateComputation(models.Model):
-    _inherit = "distribution.rebate.computation"
+class DistributionRebateComputationBasis(models.AbstractModel):
+    """What a rebate computation is computed from (inherited by `distribution.rebate.computation`
+    only; the bridges extend the hooks there)."""
+
+    _name = "distribution.rebate.computation.basis"
+    _description = "Rebate Computation: Basis"
 
     @api.model
     def _scopes(self, agreements, up_to):

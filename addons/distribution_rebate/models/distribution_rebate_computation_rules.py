@@ -13,8 +13,12 @@ from odoo.tools.misc import get_lang
 from ..tools import rebate_math
 
 
-class DistributionRebateComputation(models.Model):
-    _inherit = "distribution.rebate.computation"
+class DistributionRebateComputationRules(models.AbstractModel):
+    """How the figures of a period become a rebate result (inherited by
+    `distribution.rebate.computation` only)."""
+
+    _name = "distribution.rebate.computation.rules"
+    _description = "Rebate Computation: Rules"
 
     @api.model
     def _explanation_templates(self):
