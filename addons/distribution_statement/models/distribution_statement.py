@@ -469,7 +469,8 @@ class DistributionStatement(models.Model):
             {payment_id for _p, payment_id, _l, _r, _line in payment_labels}
         )
         methods = payments.payment_method_id
-        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        # the installed languages and the source (en_US), which a database may not have installed
+        langs = {code for code, _name in self.env["res.lang"].get_installed()} | {"en_US"}
         known = {(method.id, lang): method.with_context(lang=lang).name for method in methods for lang in langs}
         partner_lang = {partner.id: partner.lang for partner in partners.sudo()}
         for partner_id, payment_id, label, (ref, move_name), line in payment_labels:

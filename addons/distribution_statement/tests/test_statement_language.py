@@ -7,6 +7,7 @@ the reminder and the answer to a dispute must all be Chinese, with the member's 
 import io
 import zipfile
 from datetime import date, datetime
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
@@ -136,3 +137,18 @@ class TestStatementLanguage(StatementCommon):
         self.assertEqual(
             self.env.ref("base.cn").with_context(lang="en_US").vat_label, "Unified Social Credit Code"
         )
+
+    def test_payment_label_in_a_database_without_english(self):
+        """A Chinese-only database (en_US not installed, as the demo's): Odoo's English label of a
+        payment is still recognised as its own and said in Chinese."""
+        payment = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.invoice.ids
+        ).create({"payment_date": "2025-03-20", "amount": 400.0})._create_payments()
+        label = f"Manual Payment: {self.invoice.name}"
+        line = {"name": f"{self.invoice.name} {label}"}
+        Lang = type(self.env["res.lang"])
+        with patch.object(Lang, "get_installed", lambda self: [("zh_CN", "简体中文")]):
+            self.env["distribution.statement"]._translate_payment_labels(
+                self.partner, [(self.partner.id, payment.id, label, (self.invoice.name, payment.move_id.name), line)]
+            )
+        self.assertEqual(line["name"], f"手动付款: {self.invoice.name}")
