@@ -110,7 +110,7 @@ class DistributionStockReport(models.Model):
     @api.model
     def _parse_quantity(self, value):
         """(quantity, reason): a float, or None and the reason why the value is not a quantity (a code of
-        REJECT_REASONS: the reject row says it in its reader's language)."""
+        the rejected row's reason_code: the row says it in its reader's language)."""
         if value is None or (isinstance(value, str) and not value.strip()):
             return None, "no_quantity"
         if isinstance(value, bool):
