@@ -13,6 +13,12 @@
         "security/distribution_rebate_security.xml",
         "data/distribution_rebate_data.xml",
         "views/distribution_rebate_agreement_views.xml",
+        "views/distribution_rebate_computation_views.xml",
+        "views/distribution_rebate_settlement_views.xml",
+        "views/distribution_rebate_accrual_views.xml",
+        "views/account_move_line_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/distribution_rebate_menus.xml",
         "views/portal_templates.xml",
     ],
     "demo": [
