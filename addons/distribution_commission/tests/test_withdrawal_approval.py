@@ -8,7 +8,7 @@ from odoo.tests import tagged
 
 from odoo.addons.distribution_core.tests.common import DistributionHttpCommon
 
-from .test_commission import CommissionCommon
+from .common import CommissionCommon
 
 # what a client could put in the context of an RPC call to switch a check off
 BYPASS_CONTEXT = {
