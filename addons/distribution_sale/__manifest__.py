@@ -35,15 +35,22 @@
         "views/portal_ordering_templates.xml",
     ],
     "demo": [
-        # the sell-in demo's records, in this order (each file refers to the records of the ones
-        # before); its history (a year of sell-in, approvals in every state) is computed after
-        # them by the post-init hook (demo/sale_demo.py)
+        # the sell-in demo, in this order (each file refers to the records of the ones before);
+        # what must be computed (demo/history.py) is called where it belongs: the year of sell-in
+        # before the approval rules, the members' portal orders under them
         "demo/stock_warehouse_demo.xml",
         "demo/crm_team_demo.xml",
         "demo/product_demo.xml",
         "demo/product_pricelist_demo.xml",
         "demo/distribution_pricelist_rule_demo.xml",
         "demo/distribution_price_floor_demo.xml",
+        "demo/sale_order_history.xml",
+        "demo/distribution_price_publication_demo.xml",
+        "demo/sale_order_demo.xml",
+        "demo/tier_definition_demo.xml",
+        "demo/distribution_approval_delegation_demo.xml",
+        "demo/sale_order_portal_history.xml",
+        "demo/distribution_channel_order_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [
@@ -54,6 +61,5 @@
             "distribution_sale/static/src/tours/*.js",
         ],
     },
-    "post_init_hook": "post_init_hook",
     "installable": True,
 }

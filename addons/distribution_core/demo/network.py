@@ -2,7 +2,7 @@
 
 The network demo itself is data: the records are in ``demo/*.xml`` (company, users, territories,
 members, portal users, products, onboarding), with ``distribution_core.demo_*`` XML ids. Demo code
-of other addons (e.g. distribution_sale's ``demo/sale_demo.py``) finds them by code through
+of other addons (e.g. distribution_sale's ``demo/history.py``) finds them by code through
 :func:`xmlid_name`, in the order below (the order of the XML files, which their random draws follow).
 """
 

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..demo import history as demo_history
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -346,3 +348,9 @@ class SaleOrder(models.Model):
             price=self.currency_id.format(lines[0]._channel_net_price()),
             floor=self.currency_id.format(lines[0].channel_floor_price),
         )
+
+    @api.model
+    def _demo_build_history(self, part):
+        """Demo data only (demo/sale_order_history.xml, demo/sale_order_portal_history.xml): compute
+        ``part`` of the sell-in demo's history, dated relative to today (demo/history.py)."""
+        return demo_history.build(self.env, part)

@@ -1,16 +1,17 @@
-"""Sell-in demo of the channel: what must be computed, on top of the demo's records.
+"""History of the sell-in demo: what must be computed, not written as records.
 
 The records are data in ``demo/*.xml`` (``distribution_sale.demo_*`` XML ids): HQ's warehouse, the
-sales team, the channel catalogue (the brand's storable products, invoiced on delivery), a default
-pricelist per tier, South China's regional pricelist and its rule, the price floors. The post-init
-hook (``hooks.py``) runs :func:`generate` once they are loaded, only when the database gets demo
-data, on top of the network demo of distribution_core (company 华夏优品, territories, members,
-products):
+sales team, the channel catalogue, a pricelist per tier and South China's with its rule, the price
+floors, a published and a pending price publication, a quotation below the floor, the approval
+rules, a delegation and a draft channel order. The demo XML calls :func:`build` (through
+``sale.order._demo_build_history``) at two points of that list, only when the database gets demo
+data, on top of the network demo of distribution_core (company 华夏优品, members, products):
 
-* a year of sell-in: one order a month for each distributor and dealer, delivered, invoiced and
-  mostly paid, with two returns credited;
-* one published price change and one waiting for review, a quotation below the floor;
-* approval rules, a delegation, orders waiting in every state, channel orders in every state.
+* ``sell_in``, before the approval rules exist: a year of sell-in, one order a month for each
+  distributor and dealer, delivered, invoiced and mostly paid, with two returns credited;
+* ``portal_orders``, under the rules: what the members did in the portal, as themselves (sell-in
+  orders waiting for the first and the second step and one rejected, channel orders in every
+  state, a store order waiting for its dealer).
 
 Plain functions, no model: every random choice comes from ``random.Random(42)``, so all demo
 databases are the same; only the dates move with today. Records get ``distribution_sale.demo_*``
@@ -60,26 +61,27 @@ SEASONALITY = {
 }
 
 
-def generate(env):
-    """Build the sell-in demo on the network demo (once: a second call does nothing)."""
+def build(env, part):
+    """Compute ``part`` (``sell_in`` or ``portal_orders``) of the history, once (a second call does
+    nothing). A failure is logged as an ERROR and raised: Odoo then rolls the demo data back."""
     hq = env.ref("distribution_core.demo_company_hq", raise_if_not_found=False)
-    if not hq or env.ref("distribution_sale.demo_sale_order_rd001_m00", raise_if_not_found=False):
+    done = {"sell_in": "demo_sale_order_rd001_m00", "portal_orders": "demo_sale_order_waiting_approval"}[part]
+    if not hq or env.ref(f"distribution_sale.{done}", raise_if_not_found=False):
         return
     started = time.monotonic()
-    rng = random.Random(42)
     env = env(context=dict(env.context, allowed_company_ids=hq.ids, **DEMO_CONTEXT))
     hq = hq.with_env(env)
-    users = {
-        "manager": env.ref("distribution_core.demo_user_manager"),
-        "east": env.ref("distribution_core.demo_user_east"),
-    }
     members = {code: env.ref(f"distribution_core.demo_member_{xmlid_name(code)}") for code in MEMBER_CODES}
     products = {code: env.ref(f"distribution_core.demo_product_{xmlid_name(code)}") for code in PRODUCT_CODES}
-    users["team"] = env.ref("distribution_sale.demo_team_channel")
-    _sell_in(env, hq, rng, users, members, products)
-    _price_publications(env, hq, products)
-    _approvals(env, hq, users, members, products)
-    _logger.info("Channel sell-in demo built in %.1f s", time.monotonic() - started)
+    try:
+        if part == "sell_in":
+            _sell_in(env, hq, random.Random(42), env.ref("distribution_sale.demo_team_channel"), members, products)
+        else:
+            _portal_orders(env, members, products)
+    except Exception:
+        _logger.exception("distribution_sale: the demo's history (%s) could not be computed", part)
+        raise
+    _logger.info("Channel sell-in demo: %s built in %.1f s", part, time.monotonic() - started)
 
 
 def _xmlids(env, records_by_name):
@@ -90,64 +92,7 @@ def _xmlids(env, records_by_name):
     ])
 
 
-def _price_publications(env, hq, products):
-    """One publication published for dealers (effective in ten days), one
-    waiting for review, and a quotation below the floor that waits for a
-    channel manager."""
-    dealer_prices = env.ref("distribution_sale.demo_pricelist_dealer")
-    codes = list(products)
-    Publication = env["distribution.price.publication"]
-    today = fields.Date.context_today(env.user)
-    published = Publication.create({
-        "name": "经销商春季调价",
-        "effective_date": today + timedelta(days=10),
-        "company_id": hq.id,
-        "note": "<p>春季新价：部分饮料经销商价下调，请提前安排订货。</p>",
-        "line_ids": [
-            Command.create({
-                "pricelist_id": dealer_prices.id,
-                "product_id": products[code].id,
-                "new_price": round(products[code].lst_price * 0.72, 2),
-            })
-            for code in codes[:3]
-        ],
-    })
-    published.action_submit()
-    published.action_approve()
-    published.action_publish()
-    draft = Publication.create({
-        "name": "门店夏季调价",
-        "effective_date": today + timedelta(days=30),
-        "company_id": hq.id,
-        "line_ids": [
-            Command.create({
-                "pricelist_id": env.ref("distribution_sale.demo_pricelist_store").id,
-                "product_id": products[code].id,
-                "new_price": round(products[code].lst_price * 0.88, 2),
-            })
-            for code in codes[3:6]
-        ],
-    })
-    draft.action_submit()
-    dealer = env.ref("distribution_core.demo_member_dl001")
-    quotation = env["sale.order"].create({
-        "partner_id": dealer.partner_id.id,
-        "company_id": hq.id,
-        "user_id": env.ref("distribution_core.demo_user_east").id,
-        "order_line": [Command.create({
-            "product_id": products[codes[0]].id, "product_uom_qty": 200,
-            "price_unit": round(products[codes[0]].lst_price * 0.5, 2),
-        })],
-    })
-    _xmlids(env, {
-        "demo_price_publication_dealer_spring": published,
-        "demo_price_publication_store_summer": draft,
-        "demo_quotation_below_floor": quotation,
-    })
-
-
-
-def _sell_in(env, hq, rng, users, members, products):
+def _sell_in(env, hq, rng, team, members, products):
     """Per buyer, one order a month for the last 12 months (this month
     included), shipped a few days later and invoiced at shipping."""
     today = fields.Date.context_today(env.user)
@@ -180,7 +125,6 @@ def _sell_in(env, hq, rng, users, members, products):
 
     _initial_stock(env, warehouse, products, plan, today)
 
-    team = users["team"]
     orders = env["sale.order"].create([
         {
             "partner_id": members[code].partner_id.id,
@@ -341,34 +285,10 @@ def _payments(env, hq, rng, shipped, invoice_by_order, today):
 
 
 
-def _approvals(env, hq, users, members, products):
-    """Approval rules, a delegation, and orders waiting in every state."""
-    manager, east = users["manager"], users["east"]
-    sale_model = env.ref("sale.model_sale_order")
-    channel_model = env.ref("distribution_sale.model_distribution_channel_order")
-    common = {"company_id": hq.id, "approve_sequence": True, "notify_on_pending": True, "has_comment": False,
-              "exclude_requester": True,  # four eyes: nobody approves his own request
-              "dms_channel_rule": True}
-    Rule = env["tier.definition"]
-    rules = Rule.create([
-        dict(common, name="大额进货订单：渠道经理审批", model_id=sale_model.id, review_type="channel_manager",
-             definition_domain="[('amount_total', '>', 50000)]", sequence=30,
-             dms_remind_hours=4, dms_escalate_hours=16, dms_backup_user_id=manager.id),
-        dict(common, name="超大额进货订单：渠道总监复核", model_id=sale_model.id, review_type="individual",
-             reviewer_id=manager.id, definition_domain="[('amount_total', '>', 100000)]", sequence=20),
-        dict(common, name="低于最低限价：渠道总监审批", model_id=sale_model.id, review_type="individual",
-             reviewer_id=manager.id, definition_domain="[('channel_below_floor', '=', True)]", sequence=25),
-        dict(common, name="超出信用额度：渠道总监审批", model_id=sale_model.id, review_type="individual",
-             reviewer_id=manager.id, definition_domain="[('channel_credit_exceeded', '=', True)]", sequence=26),
-        dict(common, name="下级订单：上级审批", model_id=channel_model.id, review_type="parent_portal",
-             definition_domain="[('amount_total', '>', 0)]", sequence=30),
-    ])
-    env.ref("distribution_core.tier_dealer").default_credit_limit = 300000
-    delegation = env["distribution.approval.delegation"].create({
-        "user_id": east.id, "delegate_id": manager.id, "note": "年假",
-        "date_from": fields.Datetime.now() + timedelta(days=20),
-        "date_to": fields.Datetime.now() + timedelta(days=27),
-    })
+def _portal_orders(env, members, products):
+    """Orders the members submitted in the portal, as themselves, under the approval rules
+    (tier_definition_demo.xml), and the reviewers' decisions: orders waiting in every state."""
+    manager = env.ref("distribution_core.demo_user_manager")
 
     def portal(code):
         member = members[code]
@@ -412,19 +332,12 @@ def _approvals(env, hq, users, members, products):
         if state == "cancelled":
             order.with_user(dealer.env.user).sudo().action_cancel()
         channel[state] = order
-    draft = env["distribution.channel.order"].create({
-        "buyer_member_id": members["DL001"].id,
-        "line_ids": [Command.create({"product_id": products["BV-001"].id, "product_uom_qty": 10})],
-    })
     store = portal("ST001")._portal_submit_order(lines([("BV-001", 10), ("BV-003", 6)])).sudo()
     xmlids = {f"demo_channel_order_{state}": order for state, order in channel.items()}
     xmlids.update({
-        "demo_channel_order_draft": draft,
         "demo_channel_order_store": store,
         "demo_sale_order_waiting_approval": waiting,
         "demo_sale_order_second_step": second_step,
         "demo_sale_order_rejected": rejected,
-        "demo_delegation_east": delegation,
     })
-    xmlids.update({f"demo_approval_rule_{i}": rule for i, rule in enumerate(rules, start=1)})
     _xmlids(env, xmlids)
