@@ -4,8 +4,9 @@ context keys a client could send); the reviewer decides it on the portal page My
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
+from odoo.addons.distribution_approval.tests.bypass import ApprovalBypassMixin
 from odoo.addons.distribution_core.tests.common import DistributionHttpCommon
 
 from .common import CommissionCommon
@@ -21,7 +22,7 @@ BYPASS_CONTEXT = {
 REFUSED = UserError
 
 
-class WithdrawalApprovalCommon(CommissionCommon):
+class WithdrawalApprovalCommon(CommissionCommon, ApprovalBypassMixin):
     """A withdrawal of the promoter (mid) waiting for the approval of the team's leads: the
     recruiter (top) and the promoter himself, who never reviews his own request."""
 
@@ -158,6 +159,16 @@ class TestWithdrawalApprovalBypass(WithdrawalApprovalCommon):
                          ("paid", "approved", self.top_user))
         self.assertEqual(self.withdrawal.move_id.amount_total, 45.0)  # 50 less his 10% withholding tax
         self.assertEqual((self.mid.amount_withdrawn, self.mid.amount_available), (50.0, 30.0))
+
+    def test_catalogue_of_ways_around(self):
+        """The catalogue of distribution_approval/tests/bypass.py on the pending withdrawal, as the
+        promoter who asked (a lead too), the sub-promoter and an internal user without rights on it."""
+        clerk = new_test_user(self.env, login="wd_clerk", groups="base.group_user")
+        self._assert_no_bypass(
+            self.withdrawal, self.top_user, self.mid_user | self.low_user | clerk,
+            figures={"amount": 80.0, "partner_id": self.customer.id, "withholding_rate": 0.0},
+        )
+        self.assertStillPending()
 
     def test_reviewer_rejects_with_a_reason(self):
         with self.assertRaisesRegex(UserError, "reason"):

@@ -16,7 +16,7 @@ UNDER_REVIEW = "waiting for approval|under validation"
 
 
 @tagged("post_install", "-at_install")
-class TestApprovalBypass(DistributionSaleCommon):
+class TestApprovalBypass(DistributionSaleCommon, ApprovalBypassMixin):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -260,6 +260,18 @@ class TestApprovalBypass(DistributionSaleCommon):
         with self.assertRaises(AccessError):
             as_salesman.validate_tier()
         self.assertEqual(order.state, "draft")
+
+    def test_catalogue_of_ways_around(self):
+        """The catalogue of distribution_approval/tests/bypass.py on a pending order, as the salesman
+        who asked, another salesman and the member's portal user."""
+        order = self._pending_order()
+        self._assert_no_bypass(
+            order, self.channel_manager, self.salesman | self.finance | self.users["ga"],
+            figures={"partner_id": self.members["rd_zj"].partner_id.id},
+            lines=order.order_line, line_figures={"product_uom_qty": 60.0, "price_unit": 1.0, "discount": 50.0},
+        )
+        order.with_user(self.channel_manager).validate_tier()
+        self.assertEqual((order.state, order.amount_total), ("sale", 6900.0))
 
     # ------------------------------------------------------------------ self-approval
     def test_requester_does_not_approve_own_by_default(self):
