@@ -19,30 +19,25 @@ What the OCA engine lacks and this addon adds, for the models that opt in:
 * frozen figures: what the rules read cannot change under approval;
 * reviews cannot be forged through RPC: only the engine changes their status.
 
-Why one file of some 700 lines: it is one model, the OCA mixin every opted-in
-document shares, and an addon extends a model in one class (pylint-odoo's
-R8180 consider-merging-classes-inherited refuses a second class inheriting
-``tier.validation`` in the same addon, so it cannot be split by concern into
-files of their own). Moving a concern into a new mixin instead would add a
-model to every approval document for no behaviour. The concerns are sections,
-in this order: opt-in and channel context; frozen figures (what the rules read
-cannot change under approval: ``_dms_figures_guard`` around ``write``); the
-engine's overrides (request, validate, reject, restart, the hooks
-``_dms_on_validated`` / ``_dms_on_rejected``); the portal page My Approvals.
+The model is extended in this one class (an addon extends a model once:
+pylint-odoo R8180); two further concerns are abstract mixins it inherits,
+each in the file of its name: ``distribution.approval.figures`` (frozen
+figures: what the rules read cannot change under approval; the guard itself
+wraps ``write`` here) and ``distribution.approval.portal`` (what My Approvals
+shows of a document, the decision there). Here: opt-in and channel context,
+which rules apply, the engine's overrides (request, validate, reject,
+restart) and the hooks ``_dms_on_validated`` / ``_dms_on_rejected``.
 """
-
-import json
-from ast import literal_eval
-from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools import ENGINE, GUARD, UNTRUSTED_CONTEXT_KEYS, engine_marked, plain
+from ..tools import ENGINE, UNTRUSTED_CONTEXT_KEYS, engine_marked
 
 
 class TierValidation(models.AbstractModel):
-    _inherit = "tier.validation"
+    _name = "tier.validation"
+    _inherit = ["tier.validation", "distribution.approval.figures", "distribution.approval.portal"]
 
     # Opt-in: the channel reinforcements (channel reviewers, delegation, frozen figures,
     # protected reviews...) apply only to models that set this to True, and there to the
@@ -85,18 +80,6 @@ class TierValidation(models.AbstractModel):
             "territory": member.territory_id,
             "parent": member.parent_id,
         }
-
-    # ------------------------------------------------------------------
-    # Frozen figures
-    # ------------------------------------------------------------------
-    # Fields the approval is about, besides those the active rules' domains read.
-    _dms_approval_fields = ()
-    # What a change of those fields does on a document approved but still in _state_from:
-    # "reset" (the approval is withdrawn, the rules apply again) or "refuse".
-    _dms_approval_on_change = "reset"
-    # Once approved, numbers (amounts, discounts, yes/no flags) may still go down
-    # without a new approval; False: any change is refused.
-    _dms_approval_numbers_may_decrease = True
 
     def _dms_channel_reviews(self):
         """The reviews of self made by channel rules."""
@@ -142,178 +125,6 @@ class TierValidation(models.AbstractModel):
             .sudo()
             .with_context(active_test=True)
             .search([("model", "=", self._name), ("dms_channel_rule", "=", True)])
-        )
-
-    @api.model
-    def _dms_frozen_field_names(self):
-        """Fields whose value an approval is about: the model's own list and every field
-        the domains of its active rules read (first step of each path)."""
-        names = set(self._dms_approval_fields)
-        for definition in self._dms_definitions():
-            try:
-                domain = literal_eval(definition.definition_domain or "[]")
-            except (ValueError, SyntaxError):
-                continue
-            for leaf in domain:
-                if isinstance(leaf, (list, tuple)) and len(leaf) == 3 and isinstance(leaf[0], str):
-                    names.add(leaf[0].split(".")[0])
-        return sorted(name for name in names if name in self._fields)
-
-    def _dms_figures(self):
-        """{id: {field: value}} of the frozen fields, as plain comparable values."""
-        names = self._dms_frozen_field_names()
-        result = {}
-        for record in self.sudo():
-            values = {}
-            for name in names:
-                field = record._fields[name]
-                value = record[name]
-                line_fields = getattr(value, "_dms_approval_line_fields", ()) if field.type == "one2many" else ()
-                if line_fields:
-                    # the lines' content, not only which lines
-                    value = sorted(
-                        [line.id] + [plain(line._fields[f], line[f]) for f in line_fields] for line in value
-                    )
-                else:
-                    value = plain(field, value)
-                values[name] = value
-            result[record.id] = values
-        return result
-
-    def _dms_within(self, new, approved):
-        """New figures are covered by the approved ones: numbers (and yes/no flags) may
-        go down, anything else must be unchanged."""
-        for name, value in new.items():
-            old = approved.get(name)
-            if (
-                self._dms_approval_numbers_may_decrease
-                and isinstance(value, (int, float))
-                and isinstance(old, (int, float))
-            ):
-                if value > old + 1e-6:
-                    return False
-            elif value != old:
-                return False
-        return True
-
-    def _dms_guarded(self):
-        """The records of self whose figures are frozen now: opted-in, and under
-        validation of a channel rule, or approved (in _state_from or _state_to), or
-        done while channel rules exist (none may be left out)."""
-        if not self._dms_approval or engine_marked(self.env):
-            return self.browse()
-        records = self.filtered(lambda r: isinstance(r.id, int)).sudo()
-        if not records:
-            return self.browse()
-        has_rules = None
-        guarded = self.browse()
-        for record in records:
-            state = record[record._state_field]
-            if state in record._state_from:
-                if record._dms_channel_reviews() and record.validation_status in ("waiting", "pending", "validated"):
-                    guarded |= record
-            elif state in record._state_to:
-                if has_rules is None:
-                    has_rules = bool(self._dms_definitions())
-                if has_rules or record._dms_channel_reviews():
-                    guarded |= record
-        return guarded.with_env(self.env)
-
-    @contextmanager
-    def _dms_figures_guard(self):
-        """Around a change of the document (or of its lines): refuse, or withdraw the
-        approval, when the change touches what the approval is about."""
-        records = self._dms_guarded()
-        marker = self.env.context.get("dms_figures_guard")
-        if marker and marker[0] is GUARD:
-            records = records.filtered(lambda r: (r._name, r.id) not in marker[1])
-        if not records:
-            yield self
-            return
-        before = records._dms_figures()
-        states = {r.id: r[r._state_field] for r in records.sudo()}
-        watched = frozenset((r._name, r.id) for r in records) | (marker[1] if marker and marker[0] is GUARD else frozenset())
-        yield self.with_context(dms_figures_guard=(GUARD, watched))
-        records = records.exists()
-        after = records._dms_figures()
-        records._dms_check_figures(before, after, states)
-
-    def _dms_check_figures(self, before, after, states):
-        to_reset = self.browse()
-        for record in self.sudo():
-            old, new = before.get(record.id), after.get(record.id)
-            if old == new:
-                continue
-            changed = sorted(name for name in new if new[name] != old.get(name))
-            labels = ", ".join(record._fields[name]._description_string(self.env) for name in changed)
-            reviews = record._dms_channel_reviews().filtered(lambda r: r.status != "rejected")
-            state_before = states[record.id]
-            if state_before in record._state_from:
-                if reviews.filtered(lambda r: r.status in ("waiting", "pending")):
-                    raise ValidationError(
-                        self.env._(
-                            "%(doc)s is waiting for approval (%(rules)s): %(fields)s cannot change now. "
-                            "Reject or restart its validation first.",
-                            doc=record.display_name,
-                            rules=", ".join(reviews.definition_id.mapped("name")),
-                            fields=labels,
-                        )
-                    )
-                if record._dms_approval_on_change == "reset" and record[record._state_field] in record._state_from:
-                    to_reset |= record
-                    record._dms_audit(changed, old, new, self.env._("the approval is withdrawn"))
-                    continue
-                raise ValidationError(
-                    self.env._(
-                        "%(doc)s was approved (%(rules)s): %(fields)s cannot change any more.",
-                        doc=record.display_name,
-                        rules=", ".join(reviews.definition_id.mapped("name")),
-                        fields=labels,
-                    )
-                )
-            # approved (or confirmed without approval): no rule may be left out
-            matching = record._dms_matching_definitions()
-            if not matching:
-                if reviews:
-                    record._dms_audit(changed, old, new, self.env._("no approval rule applies"))
-                continue
-            approved = [json.loads(r.dms_approved_figures) for r in reviews if r.dms_approved_figures]
-            if approved and reviews and all(r.status == "approved" for r in reviews):
-                if all(record._dms_within(new, snapshot) for snapshot in approved) and (
-                    matching <= reviews.definition_id
-                ):
-                    record._dms_audit(changed, old, new, self.env._("within the approved figures"))
-                    continue
-            raise ValidationError(
-                self.env._(
-                    "%(doc)s is already %(state)s: %(fields)s cannot go beyond what was approved. "
-                    "Rule blocking: %(rules)s. Cancel it and reset it to draft to have it approved again.",
-                    doc=record.display_name,
-                    state=dict(record._fields[record._state_field]._description_selection(self.env)).get(
-                        record[record._state_field], record[record._state_field]
-                    ),
-                    fields=labels,
-                    rules=", ".join(matching.mapped("name")),
-                )
-            )
-        if to_reset:
-            to_reset.with_env(self.env).with_context(dms_tier_engine=ENGINE).restart_validation()
-
-    def _dms_audit(self, changed, old, new, outcome):
-        """A note in the chatter: who changed what on a document under approval."""
-        if not hasattr(self, "message_post"):
-            return
-        details = "; ".join(
-            f"{self._fields[name]._description_string(self.env)}: {old.get(name)} → {new.get(name)}" for name in changed
-        )
-        self.sudo().message_post(
-            body=self.env._(
-                "%(user)s changed %(details)s on a document under approval: %(outcome)s.",
-                user=self.env.user.name,
-                details=details,
-                outcome=outcome,
-            ),
-            subtype_xmlid="mail.mt_note",
         )
 
     def _dms_matching_definitions(self):
@@ -629,55 +440,3 @@ class TierValidation(models.AbstractModel):
             else:
                 ready |= record
         return ready
-
-    # ------------------------------------------------------------------
-    # Portal: "My Approvals" (what it shows of a document, the decision taken there)
-    # ------------------------------------------------------------------
-    # Fields read, in this order, for the amount a portal reviewer sees first.
-    _dms_portal_amount_fields = ("amount_total", "amount")
-
-    def _dms_portal_approval_summary(self):
-        """{id: {"kind", "name", "url", "member", "amount", "currency"}} of the documents of self, as the
-        portal page "My Approvals" shows them to the current user (self may be sudo). A link is
-        given only to a portal page the current user may open himself; addons override this to
-        name their own page and the member who asks (``member``: a name, ``amount``: a number
-        or False, ``currency``: a res.currency or False)."""
-        user_records = self.sudo(False)
-        readable = set(user_records._filtered_access("read").ids) if "access_url" in self._fields else set()
-        amount_field = next(
-            (name for name in self._dms_portal_amount_fields if self._fields.get(name, None) is not None
-             and self._fields[name].type in ("monetary", "float")),
-            None,
-        )
-        kind = self._get_to_validate_message_name()
-        result = {}
-        for record in self.sudo():
-            partner = record["partner_id"] if "partner_id" in record._fields else None
-            url = record.access_url if record.id in readable and record.access_url not in (False, "#") else False
-            result[record.id] = {
-                "kind": kind,
-                "name": record.display_name,
-                "url": url,
-                "member": partner.commercial_partner_id.name if partner else False,
-                "amount": record[amount_field] if amount_field else False,
-                "currency": record["currency_id"] if "currency_id" in record._fields else False,
-            }
-        return result
-
-    def _dms_portal_decide(self, review, decision, reason=None):
-        """Approve or reject, from the portal, the review ``review`` of this document as the
-        current user: the engine's own path (the reviewer must be the current user, at his step,
-        as computed by the engine; nothing in the context switches a check off)."""
-        self.ensure_one()
-        if review not in self.env["tier.review"]._dms_portal_reviews():
-            raise AccessError(self.env._("You are not a reviewer of %(name)s at this step.", name=self.display_name))
-        # the rights of the engine; who decides stays the current user, and nothing the caller put
-        # in the context (skip_validation_check, tier_validation_*...) comes along
-        context = {key: self.env.context[key] for key in ("lang", "tz") if key in self.env.context}
-        document = self.with_env(self.env(context=context, su=True))
-        if decision == "approve":
-            document._dms_approve()
-        elif decision == "reject":
-            document._dms_reject(reason)
-        else:
-            raise AccessError(self.env._("Unknown decision."))
