@@ -62,6 +62,21 @@ FIGURES = {
 STATE_KEY = object()
 
 
+def entry_label(ref, label, move_name):
+    """What a statement line says beside its reference (the document number, `move_name`): the
+    document's reference and its item's label, each said once. Odoo labels an invoice's receivable
+    item "<customer reference> - <invoice number>": the number is already the line's reference, and
+    the customer reference was the document's own, so "PO-1 PO-1 - INV/1" reads "PO-1"."""
+    parts = []
+    for part in (ref, label):
+        part = (part or "").strip()
+        if move_name:
+            part = part.removesuffix(f" - {move_name}")
+        if part and part != move_name and part not in parts:
+            parts.append(part)
+    return " ".join(parts)[:200]
+
+
 def amount_in_words(env, amount, currency):
     """The amount in words: Chinese capital amount (大写) for CNY; for another currency read in
     Chinese, the currency's code before its capital amount ("USD 壹仟元整", as Chinese banks write a
@@ -400,7 +415,7 @@ class DistributionStatement(models.Model):
                     "date": date,
                     "date_maturity": maturity,
                     "reference": move_name,
-                    "name": " ".join(part for part in (ref, label) if part and part != move_name)[:200],
+                    "name": entry_label(ref, label, move_name),
                     "document_type": kind,
                     "amount": line_amount,
                     "amount_company": balance,
@@ -486,7 +501,7 @@ class DistributionStatement(models.Model):
                 name = f"{name}: {payment.memo}"
             if ref == payment.memo:
                 ref = ""  # the payment's reference is its memo (the invoice paid): said once
-            line["name"] = " ".join(part for part in (ref, name) if part and part != move_name)[:200]
+            line["name"] = entry_label(ref, name, move_name)
 
     @api.model
     def _figures(self, entry, currency):

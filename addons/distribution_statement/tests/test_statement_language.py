@@ -152,3 +152,16 @@ class TestStatementLanguage(StatementCommon):
                 self.partner, [(self.partner.id, payment.id, label, (self.invoice.name, payment.move_id.name), line)]
             )
         self.assertEqual(line["name"], f"手动付款: {self.invoice.name}")
+
+    def test_invoice_reference_said_once(self):
+        """An invoice with the member's order reference: its line says the reference once, not
+        Odoo's receivable label repeated after it ("PO-9 PO-9 - INV/…")."""
+        invoice = self._invoice("dl_hz", "2025-03-06", [(self.product_a, 1, 50.0)], post=False)
+        invoice.ref = "PO-DL001-202503"
+        invoice.action_post()
+        receivable = invoice.line_ids.filtered(lambda item: item.display_type == "payment_term")
+        self.assertEqual(receivable.name, f"PO-DL001-202503 - {invoice.name}")  # what Odoo wrote
+        line = self._statement().line_ids.filtered(lambda entry: entry.reference == invoice.name)
+        self.assertEqual(line.name, "PO-DL001-202503")
+        self.assertEqual(line.debit, 50.0)
+
